@@ -14,9 +14,8 @@ import (
 // Redacted is what a Value prints instead of its content.
 const Redacted = "[redacted]"
 
-// Value is a secret string. The zero value is the empty secret.
-// Values are comparable; compare with Equal rather than ==, which is
-// fine but reads as if it leaked.
+// Value is a secret string. The zero value is the empty secret. Values are
+// comparable with == and Equal.
 type Value struct {
 	s string
 }
