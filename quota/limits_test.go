@@ -90,10 +90,10 @@ func TestNear(t *testing.T) {
 
 func TestMachinesFor(t *testing.T) {
 	tests := []struct {
-		name                  string
+		name                   string
 		usersPerMachine, users int
-		want                  int
-		wantErr               int // CAT-2 violations from Machines
+		want                   int
+		wantErr                int // CAT-2 violations from Machines
 	}{
 		{"CAT-2 single-session: machines = users", 1, 250, 250, 0},
 		{"CAT-2 medium 8 per VM exact", 8, 80, 10, 0},
