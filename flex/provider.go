@@ -90,6 +90,12 @@ const (
 	// TagOwner names the Flex object that owns the resource, such as
 	// "catalog/Sales" or "connection/hub-peering".
 	TagOwner = "daasflex-owner"
+	// TagSessionLimit, on a virtual machine, is the most user sessions it
+	// accepts (its persona's users per machine, MON-1).
+	TagSessionLimit = "daasflex-session-limit"
+	// TagMaintenance, set to "on" on a virtual machine, stops new user
+	// sessions; existing ones continue (CAT-8).
+	TagMaintenance = "daasflex-maintenance"
 )
 
 // ResourceType is an ARM resource type.
@@ -495,6 +501,9 @@ type VirtualMachine struct {
 	PrivateIP  netip.Addr
 	OSDisk     ResourceID
 	PowerState PowerState
+	// Sessions is the number of user sessions the machine hosts, as the
+	// session broker reports them; Put ignores it.
+	Sessions int
 }
 
 // Clone returns a deep copy.
