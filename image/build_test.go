@@ -154,7 +154,7 @@ func TestBuildSpecSecrets(t *testing.T) {
 	})
 	t.Run("SEC-1 validation errors never show passwords", func(t *testing.T) {
 		s := validBuild()
-		s.Username = "Kx7"                          // the password contains it
+		s.Username = "Kx7"                         // the password contains it
 		s.AD.ServiceAccount, s.AD.Domain = "", "x" // other problems nearby
 		s.Password = secret.New(logonPW + strings.Repeat("!", 200))
 		err := s.Validate()

@@ -25,13 +25,13 @@ func TestNames(t *testing.T) {
 	})
 	t.Run("IMG-7 invalid names", func(t *testing.T) {
 		for n, count := range map[string]int{
-			"":                     1,
+			"":                      1,
 			strings.Repeat("x", 65): 1,
-			"-lead":                1,
-			"trail ":               1,
-			"sales/team":           1,
-			"é":                    2,
-			" both/ ":              3,
+			"-lead":                 1,
+			"trail ":                1,
+			"sales/team":            1,
+			"é":                     2,
+			" both/ ":               3,
 		} {
 			err := image.ValidateName(n)
 			if got := rule.Violations(err); len(got) != count || !cmp.Equal(rule.IDs(err), []string{"IMG-7"}) {
