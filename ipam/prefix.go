@@ -119,7 +119,7 @@ func ParsePrefix(s string) (netip.Prefix, error) {
 		return fail(ErrBits, "prefix length %q is not a number from 0 to %d", bitsText, max)
 	}
 	if bits > max {
-		return fail(ErrBits, "prefix length %d is out of range; %s allows 0 to %d", bits, family(addr), max)
+		return fail(ErrBits, "prefix length %d is out of range; %s allows 0 to %d", bits, familyName(addr), max)
 	}
 	if addr.Is4In6() {
 		if bits >= 96 {
@@ -149,7 +149,7 @@ func parseBits(s string) (int, bool) {
 	return n, err == nil
 }
 
-func family(a netip.Addr) string {
+func familyName(a netip.Addr) string {
 	if a.Is4() {
 		return "IPv4"
 	}
@@ -175,17 +175,21 @@ func Usable(p netip.Prefix) int {
 		return 0
 	}
 	host := p.Addr().BitLen() - p.Bits()
-	if host >= 63 {
+	if host >= 64 {
 		return math.MaxInt
 	}
-	return max(1<<host-AzureReservedPerRange, 0)
+	n := uint64(1) << host
+	if n <= AzureReservedPerRange {
+		return 0
+	}
+	return int(min(n-AzureReservedPerRange, math.MaxInt))
 }
 
 // usableText is Usable written in full with thousands separators, exact
 // for every prefix length.
 func usableText(p netip.Prefix) string {
 	host := p.Addr().BitLen() - p.Bits()
-	if host < 63 {
+	if host < 64 {
 		return groupDigits(strconv.Itoa(Usable(p)))
 	}
 	n := new(big.Int).Lsh(big.NewInt(1), uint(host))

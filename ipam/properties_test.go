@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	gocmp "github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"pgregory.net/rapid"
 
 	"github.com/daasflex/daasflex/ipam"
@@ -91,8 +92,8 @@ func (m *model) add(e ipam.Entry) error {
 	if o := m.overlapping(e.Prefix); o != nil {
 		return &ipam.OverlapError{Prefix: e.Prefix, Other: o[0].Prefix, OtherOwner: o[0].Owner}
 	}
-	*m = append(*m, e)
-	slices.SortFunc(*m, compareModel)
+	i, _ := slices.BinarySearchFunc(*m, e, compareModel)
+	*m = slices.Insert(*m, i, e)
 	return nil
 }
 
@@ -156,6 +157,41 @@ func TestSpaceMatchesModel(t *testing.T) {
 					t.Fatalf("Add(%v) (-want +got):\n%s", e, diff) // RULE NET-4
 				}
 			},
+			"AddMany": func(t *rapid.T) {
+				// Small blocks by the hundred, so that chunks split and
+				// merge.
+				n := rapid.IntRange(50, 250).Draw(t, "n")
+				bits := rapid.IntRange(26, 32).Draw(t, "bits")
+				seed := rapid.Uint64().Draw(t, "seed")
+				for i := range n {
+					off := (seed + uint64(i)*2654435761) % (1 << 12)
+					p := netip.PrefixFrom(addLow(v4Base, off), bits).Masked()
+					e := ipam.Entry{Owner: "many", Prefix: p}
+					want, got := m.add(e), s.Add(e.Owner, e.Prefix)
+					if want == nil && got == nil {
+						continue // the common case, without a costly diff
+					}
+					if diff := gocmp.Diff(want, got, cmpOpts); diff != "" {
+						t.Fatalf("Add(%v) (-want +got):\n%s", e, diff)
+					}
+				}
+			},
+			"RemoveMany": func(t *rapid.T) {
+				// Remove every k-th entry, from phase on.
+				k := rapid.IntRange(1, 4).Draw(t, "k")
+				phase := rapid.IntRange(0, 3).Draw(t, "phase")
+				var kept model
+				for i, e := range m {
+					if (i+phase)%k != 0 {
+						kept = append(kept, e)
+						continue
+					}
+					if !s.Remove(e.Prefix) {
+						t.Fatalf("Remove(%v) = false for an entry", e.Prefix)
+					}
+				}
+				m = kept
+			},
 			"Remove": func(t *rapid.T) {
 				p := genPrefix(18, 28).Draw(t, "p")
 				if len(m) > 0 && rapid.Bool().Draw(t, "existing") {
@@ -200,7 +236,7 @@ func TestSpaceMatchesModel(t *testing.T) {
 			},
 			"Clone": func(t *rapid.T) {
 				c := s.Clone()
-				if diff := gocmp.Diff([]ipam.Entry(m), c.Entries(), cmpOpts); diff != "" {
+				if diff := gocmp.Diff([]ipam.Entry(m), c.Entries(), cmpOpts, cmpopts.EquateEmpty()); diff != "" {
 					t.Fatalf("Clone().Entries() (-want +got):\n%s", diff)
 				}
 				p := genPrefix(18, 28).Draw(t, "p")
@@ -210,14 +246,19 @@ func TestSpaceMatchesModel(t *testing.T) {
 				}
 			},
 			"": func(t *rapid.T) {
-				if diff := gocmp.Diff([]ipam.Entry(m), s.Entries(), cmpOpts); diff != "" {
-					t.Fatalf("Entries (-want +got):\n%s", diff)
+				// slices.Equal first: a diff of thousands of entries on
+				// every step would dominate the test's time.
+				if got := s.Entries(); !slices.Equal(m, got) {
+					t.Fatalf("Entries (-want +got):\n%s", gocmp.Diff([]ipam.Entry(m), got, cmpOpts, cmpopts.EquateEmpty()))
 				}
 				if s.Len() != len(m) {
 					t.Fatalf("Len = %d, want %d", s.Len(), len(m))
 				}
 				if err := ipam.CheckDisjoint(s.Entries()...); err != nil {
 					t.Fatalf("entries overlap: %v", err) // RULE NET-4
+				}
+				if err := ipam.CheckInvariants(&s); err != nil {
+					t.Fatal(err)
 				}
 			},
 		})

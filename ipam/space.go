@@ -1,6 +1,7 @@
 package ipam
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/bits"
@@ -25,15 +26,6 @@ func (e Entry) String() string {
 		return e.Prefix.String()
 	}
 	return e.Prefix.String() + " (" + e.Owner + ")"
-}
-
-// compareEntries orders entries by address (IPv4 before IPv6), then by
-// prefix length, shorter first.
-func compareEntries(a, b Entry) int {
-	if c := a.Prefix.Addr().Compare(b.Prefix.Addr()); c != 0 {
-		return c
-	}
-	return a.Prefix.Bits() - b.Prefix.Bits()
 }
 
 // OverlapError is the error Space.Add returns when the new range shares
@@ -108,20 +100,72 @@ func checkPrefix(op string, p netip.Prefix) error {
 // address plan of a subscription, a hub or a VNet. The zero value is an
 // empty Space ready to use.
 //
+// Lookups, Add and Remove take O(log n) time plus a move of at most one
+// bounded chunk. Allocate skips runs of contiguous used space, not
+// entries, so ranges packed back to back cost no more than one range.
+//
 // A Space is not safe for concurrent use, and must not be copied after
 // first use (the copy would share storage with the original); use Clone.
 type Space struct {
-	entries []Entry // sorted by compareEntries; pairwise disjoint
+	v4, v6 family
+}
+
+// family holds the entries of one address family.
+type family struct {
+	// entries maps the first address of each entry to the rest of it.
+	entries list[entryVal]
+	// runs maps the first address of each maximal run of contiguous used
+	// addresses to its last address; the runs are the union of the
+	// entries.
+	runs list[u128]
+}
+
+type entryVal struct {
+	last  u128
+	owner string
+	bits  uint8
+}
+
+// entry returns the entry at p of an IPv4 (is4) or IPv6 family.
+func (f *family) entry(p pos, is4 bool) Entry {
+	v := f.entries.val(p)
+	return Entry{Owner: v.owner, Prefix: netip.PrefixFrom(fromU128(f.entries.key(p), is4), int(v.bits))}
+}
+
+// family returns the family of a, and whether it is IPv4.
+func (s *Space) family(a netip.Addr) (*family, bool) {
+	if a.Is4() {
+		return &s.v4, true
+	}
+	return &s.v6, false
 }
 
 // Len returns the number of entries in the Space.
-func (s *Space) Len() int { return len(s.entries) }
+func (s *Space) Len() int { return s.v4.entries.n + s.v6.entries.n }
 
-// Entries returns a copy of the entries of the Space, sorted by address.
-func (s *Space) Entries() []Entry { return slices.Clone(s.entries) }
+// Entries returns a copy of the entries of the Space, sorted by address,
+// IPv4 first.
+func (s *Space) Entries() []Entry {
+	if s.Len() == 0 {
+		return nil
+	}
+	out := make([]Entry, 0, s.Len())
+	for i, f := range []*family{&s.v4, &s.v6} {
+		for p, ok := f.entries.first(); ok; p, ok = f.entries.next(p) {
+			out = append(out, f.entry(p, i == 0))
+		}
+	}
+	return out
+}
 
 // Clone returns an independent copy of the Space.
-func (s *Space) Clone() *Space { return &Space{entries: slices.Clone(s.entries)} }
+func (s *Space) Clone() *Space {
+	c := &Space{}
+	for _, f := range []struct{ from, to *family }{{&s.v4, &c.v4}, {&s.v6, &c.v6}} {
+		f.to.entries, f.to.runs = f.from.entries.clone(), f.from.runs.clone()
+	}
+	return c
+}
 
 // Add adds p, owned by owner, to the Space. It returns an *OverlapError
 // naming the lowest entry p overlaps (NET-4), and an error when p is
@@ -130,43 +174,99 @@ func (s *Space) Add(owner string, p netip.Prefix) error {
 	if err := checkPrefix("add", p); err != nil {
 		return err
 	}
-	e := Entry{Owner: owner, Prefix: p}
-	i, _ := slices.BinarySearchFunc(s.entries, e, compareEntries)
-	if i > 0 && s.entries[i-1].Prefix.Overlaps(p) {
-		o := s.entries[i-1]
+	f, is4 := s.family(p.Addr())
+	first, last := bounds(p)
+	at, found := f.entries.floor(last)
+	if found && !f.entries.val(at).last.less(first) {
+		low := at
+		for q, ok := f.entries.prev(at); ok && !f.entries.val(q).last.less(first); q, ok = f.entries.prev(q) {
+			low = q
+		}
+		o := f.entry(low, is4)
 		return &OverlapError{Prefix: p, Other: o.Prefix, OtherOwner: o.Owner}
 	}
-	if i < len(s.entries) && s.entries[i].Prefix.Overlaps(p) {
-		o := s.entries[i]
-		return &OverlapError{Prefix: p, Other: o.Prefix, OtherOwner: o.Owner}
-	}
-	s.entries = slices.Insert(s.entries, i, e)
+	f.insert(at, found, first, entryVal{last: last, owner: owner, bits: uint8(p.Bits())})
 	return nil
+}
+
+// insert adds the free range [first, last] as an entry just after entry
+// position at (found false: before every entry) and merges it into the
+// runs.
+func (f *family) insert(at pos, found bool, first u128, v entryVal) {
+	f.entries.insert(at, found, first, v)
+	last := v.last
+	left, hasLeft := f.runs.floor(first)
+	right, hasRight := f.runs.successor(left, hasLeft)
+	joinLeft := hasLeft && first != (u128{}) && *f.runs.val(left) == first.subOne()
+	after, over := last.addOne()
+	joinRight := hasRight && !over && f.runs.key(right) == after
+	switch {
+	case joinLeft && joinRight:
+		*f.runs.val(left) = *f.runs.val(right)
+		f.runs.delete(right)
+	case joinLeft:
+		*f.runs.val(left) = last
+	case joinRight:
+		f.runs.setKey(right, first)
+	default:
+		f.runs.insert(left, hasLeft, first, last)
+	}
 }
 
 // Remove removes the entry whose prefix is exactly p and reports whether
 // there was one.
 func (s *Space) Remove(p netip.Prefix) bool {
-	i, found := slices.BinarySearchFunc(s.entries, Entry{Prefix: p}, compareEntries)
-	if !found || s.entries[i].Prefix != p {
+	if !p.IsValid() {
 		return false
 	}
-	s.entries = slices.Delete(s.entries, i, i+1)
+	f, _ := s.family(p.Addr())
+	first, _ := bounds(p)
+	at, found := f.entries.floor(first)
+	if !found || f.entries.key(at) != first || int(f.entries.val(at).bits) != p.Bits() || p.Masked() != p {
+		return false
+	}
+	last := f.entries.val(at).last
+	f.entries.delete(at)
+	r, _ := f.runs.floor(first) // the run holding the entry
+	rFirst, rLast := f.runs.key(r), *f.runs.val(r)
+	switch {
+	case rFirst == first && rLast == last:
+		f.runs.delete(r)
+	case rFirst == first:
+		next, _ := last.addOne()
+		f.runs.setKey(r, next)
+	case rLast == last:
+		*f.runs.val(r) = first.subOne()
+	default:
+		*f.runs.val(r) = first.subOne()
+		next, _ := last.addOne()
+		f.runs.insert(r, true, next, rLast)
+	}
 	return true
 }
 
 // Overlapping returns every entry that shares an address with p, sorted by
-// address, or nil when there is none.
+// address, or nil when there is none. It does not allocate on a miss.
 func (s *Space) Overlapping(p netip.Prefix) []Entry {
 	if !p.IsValid() {
 		return nil
 	}
-	p = p.Masked()
-	var out []Entry
-	for _, e := range s.entries {
-		if e.Prefix.Overlaps(p) {
-			out = append(out, e)
-		}
+	f, is4 := s.family(p.Addr())
+	first, last := bounds(p.Masked())
+	at, found := f.entries.floor(last)
+	if !found || f.entries.val(at).last.less(first) {
+		return nil
+	}
+	// Entries are disjoint, so their last addresses grow with their first
+	// ones: walk back to the lowest entry that reaches first.
+	low, n := at, 1
+	for q, ok := f.entries.prev(at); ok && !f.entries.val(q).last.less(first); q, ok = f.entries.prev(q) {
+		low, n = q, n+1
+	}
+	out := make([]Entry, n)
+	for i := range out {
+		out[i] = f.entry(low, is4)
+		low, _ = f.entries.next(low)
 	}
 	return out
 }
@@ -177,6 +277,9 @@ func (s *Space) Overlapping(p netip.Prefix) []Entry {
 // saying how much room is left; it also fails when within is invalid or
 // not canonical, or bits is shorter than within or longer than the family
 // allows.
+//
+// Its cost grows with the number of runs of contiguous used space it must
+// skip before the free block, not with the number of entries.
 func (s *Space) Allocate(owner string, within netip.Prefix, bits int) (netip.Prefix, error) {
 	if err := checkPrefix("allocate in", within); err != nil {
 		return netip.Prefix{}, err
@@ -185,32 +288,41 @@ func (s *Space) Allocate(owner string, within netip.Prefix, bits int) (netip.Pre
 		return netip.Prefix{}, fmt.Errorf("ipam: cannot allocate a /%d in %s: %w; want a length from %d to %d",
 			bits, within, ErrBits, within.Bits(), within.Addr().BitLen())
 	}
-	is4 := within.Addr().Is4()
-	_, last := bounds(within)
+	f, is4 := s.family(within.Addr())
+	cand, last := bounds(within)
 	mask := ones(within.Addr().BitLen() - bits)
-	cand := toU128(within.Addr())
-	for {
-		blk := netip.PrefixFrom(fromU128(cand, is4), bits)
-		ov := s.Overlapping(blk)
-		if ov == nil {
-			return blk, s.Add(owner, blk)
-		}
-		_, end := bounds(ov[len(ov)-1].Prefix)
-		next, over := end.addOne()
+	// r is the first run that ends at or after cand.
+	r, ok := f.runs.floor(cand)
+	if !ok {
+		r, ok = f.runs.first()
+	} else if f.runs.val(r).less(cand) {
+		r, ok = f.runs.next(r)
+	}
+	for ok && !cand.or(mask).less(f.runs.key(r)) {
+		// Run r overlaps the block at cand: try the first aligned block
+		// after it.
+		next, over := f.runs.val(r).addOne()
 		if !over {
-			next, over = alignUp(next, mask)
-			over = !over
+			next, ok = alignUp(next, mask)
+			over = !ok
 		}
 		if over || last.less(next) {
 			return netip.Prefix{}, s.noRoom(within, bits)
 		}
 		cand = next
+		for ok && f.runs.val(r).less(cand) {
+			r, ok = f.runs.next(r)
+		}
 	}
+	at, found := f.entries.floor(cand)
+	f.insert(at, found, cand, entryVal{last: cand.or(mask), owner: owner, bits: uint8(bits)})
+	return netip.PrefixFrom(fromU128(cand, is4), bits), nil
 }
 
 // noRoom describes the free room left in within.
 func (s *Space) noRoom(within netip.Prefix, length int) *NoRoomError {
 	e := &NoRoomError{Within: within, Bits: length, Largest: -1}
+	f, _ := s.family(within.Addr())
 	first, last := bounds(within)
 	width := within.Addr().BitLen()
 	gap := func(a, b u128) { // a free gap [a, b] inside within
@@ -230,57 +342,105 @@ func (s *Space) noRoom(within netip.Prefix, length int) *NoRoomError {
 		}
 	}
 	cur := first
-	done := false
-	for _, o := range s.Overlapping(within) {
-		a, b := bounds(o.Prefix)
+	r, ok := f.runs.floor(first)
+	if !ok {
+		r, ok = f.runs.first()
+	}
+	for ; ok && !last.less(f.runs.key(r)); r, ok = f.runs.next(r) {
+		a, b := f.runs.key(r), *f.runs.val(r)
+		if b.less(cur) {
+			continue
+		}
 		if cur.less(a) {
 			gap(cur, a.subOne())
 		}
 		next, over := b.addOne()
 		if over || last.less(next) {
-			done = true
-			break
+			return e
 		}
 		cur = next
 	}
-	if !done {
-		gap(cur, last)
-	}
+	gap(cur, last)
 	return e
 }
 
 // largestBlock returns the prefix length of the largest aligned block
 // inside the range [a, b] of an address family width bits wide.
 func largestBlock(a, b u128, width int) int {
-	for host := width; host > 0; host-- {
-		mask := ones(host)
-		start, ok := alignUp(a, mask)
-		if !ok {
-			continue
-		}
-		end := start.or(mask)
-		if !start.less(a) && !b.less(end) {
-			return width - host
+	// An aligned block of 2^k fits when the range is at least 2^(k+1)-1
+	// long, so with 2^k ≤ b-a+1 < 2^(k+1) the largest block has k or
+	// k-1 host bits.
+	n, over := b.sub(a).addOne()
+	k := width
+	if !over {
+		k = n.lenBits() - 1
+	}
+	if k > 0 {
+		if start, ok := alignUp(a, ones(k)); !ok || b.less(start.or(ones(k))) {
+			k--
 		}
 	}
-	return width
+	return width - k
 }
 
 // CheckDisjoint reports every pair of entries that share an address (NET-4)
 // as a *multierror.Error of rule violations, one per pair, or nil when the
 // entries are pairwise disjoint. Pairs are listed by the input position of
 // the earlier entry, then of the later one, and each names the later entry
-// first. Entries with an invalid prefix overlap nothing.
+// first. Entries with an invalid prefix overlap nothing. It takes
+// O(n log n) time plus the number of pairs.
 func CheckDisjoint(entries ...Entry) error {
-	var l rule.List
-	for i, a := range entries {
-		for j := i + 1; j < len(entries); j++ {
-			b := entries[j]
-			if a.Prefix.Overlaps(b.Prefix) {
-				l.Add("NET-4", "%s; address ranges must not share any address",
-					overlapText(b.Prefix, b.Owner, a.Prefix, a.Owner))
+	type span struct {
+		first, last u128
+		is6         bool
+		bits, i     int
+	}
+	spans := make([]span, 0, len(entries))
+	for i, e := range entries {
+		if !e.Prefix.IsValid() {
+			continue
+		}
+		p := e.Prefix.Masked()
+		first, last := bounds(p)
+		spans = append(spans, span{first, last, !p.Addr().Is4(), p.Bits(), i})
+	}
+	// Two prefixes overlap when one holds the other. Sorted by family,
+	// first address and then length (shorter first), the prefixes inside
+	// a prefix directly follow it.
+	slices.SortFunc(spans, func(a, b span) int {
+		switch {
+		case a.is6 != b.is6:
+			return boolCmp(a.is6, b.is6)
+		case a.first != b.first:
+			return a.first.cmp(b.first)
+		}
+		return cmp.Compare(a.bits, b.bits)
+	})
+	var pairs [][2]int
+	for k, outer := range spans {
+		for _, inner := range spans[k+1:] {
+			if inner.is6 != outer.is6 || outer.last.less(inner.first) {
+				break
 			}
+			pairs = append(pairs, [2]int{min(outer.i, inner.i), max(outer.i, inner.i)})
 		}
 	}
+	slices.SortFunc(pairs, func(a, b [2]int) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
+	var l rule.List
+	for _, pr := range pairs {
+		a, b := entries[pr[0]], entries[pr[1]]
+		l.Add("NET-4", "%s; address ranges must not share any address",
+			overlapText(b.Prefix, b.Owner, a.Prefix, a.Owner))
+	}
 	return l.Err()
+}
+
+func boolCmp(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case b:
+		return -1
+	}
+	return 1
 }

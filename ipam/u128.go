@@ -33,6 +33,16 @@ func fromU128(u u128, is4 bool) netip.Addr {
 
 func (u u128) less(v u128) bool { return u.hi < v.hi || (u.hi == v.hi && u.lo < v.lo) }
 
+func (u u128) cmp(v u128) int {
+	switch {
+	case u.less(v):
+		return -1
+	case v.less(u):
+		return 1
+	}
+	return 0
+}
+
 func (u u128) or(v u128) u128     { return u128{u.hi | v.hi, u.lo | v.lo} }
 func (u u128) andNot(v u128) u128 { return u128{u.hi &^ v.hi, u.lo &^ v.lo} }
 
@@ -86,4 +96,12 @@ func alignUp(u, mask u128) (u128, bool) {
 		return u128{}, false
 	}
 	return v.andNot(mask), true
+}
+
+// lenBits returns the number of significant bits of u, 0 for zero.
+func (u u128) lenBits() int {
+	if u.hi != 0 {
+		return 64 + bits.Len64(u.hi)
+	}
+	return bits.Len64(u.lo)
 }
