@@ -2,6 +2,7 @@ package naming
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -95,32 +96,37 @@ func nameChar(c byte) bool { return isDigit(c) || isLetter(c) || c == '-' }
 // allowed (a scheme); otherwise it is reported under AZ-7 (a concrete name).
 func checkChars(l *rule.List, s string, wildcards bool) {
 	var n3, n7 int
-	report := func(id string, count *int, format string, args ...any) {
+	quoted := "" // strconv.Quote(s), made once on the first problem
+	report := func(id string, count *int, what string, pos int, tail string) {
 		*count++
-		if *count <= maxCharReports {
-			l.Add(id, format, args...)
+		if *count > maxCharReports {
+			return
 		}
+		if quoted == "" {
+			quoted = strconv.Quote(s)
+		}
+		l.Append(&rule.Violation{ID: id, Msg: quoted + " has " + what + " at position " + strconv.Itoa(pos) + tail})
 	}
 	pos := 0
 	for i, r := range s {
 		pos++
 		if r >= utf8.RuneSelf {
 			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
-				report("NAM-3", &n3, "%q has an invalid UTF-8 byte 0x%02X at position %d; %s", s, s[i], pos, accepted)
+				report("NAM-3", &n3, fmt.Sprintf("an invalid UTF-8 byte 0x%02X", s[i]), pos, "; "+accepted)
 				continue
 			}
-			report("NAM-3", &n3, "%q has a non-ASCII character %q (%U) at position %d; %s", s, r, r, pos, accepted)
+			report("NAM-3", &n3, fmt.Sprintf("a non-ASCII character %q (%U)", r, r), pos, "; "+accepted)
 			continue
 		}
 		c := byte(r)
 		if name := forbiddenName(c); name != "" {
-			report("NAM-3", &n3, "%q has %s (%q) at position %d; %s", s, name, r, pos, accepted)
+			report("NAM-3", &n3, name+" ("+strconv.QuoteRune(r)+")", pos, "; "+accepted)
 			continue
 		}
 		if nameChar(c) || wildcards && c == '#' {
 			continue
 		}
-		report("AZ-7", &n7, "%q has %q at position %d, which a Windows computer name cannot hold; %s", s, r, pos, accepted)
+		report("AZ-7", &n7, strconv.QuoteRune(r), pos, ", which a Windows computer name cannot hold; "+accepted)
 	}
 	if n3 > maxCharReports {
 		l.Add("NAM-3", "%q has %d more characters that names cannot hold; %s", s, n3-maxCharReports, accepted)
@@ -159,6 +165,17 @@ func nam6Pattern(i int) string {
 // hasSuffixFold reports whether s ends with suffix, ignoring ASCII case.
 func hasSuffixFold(s, suffix string) bool {
 	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
+}
+
+// onlyDigits reports whether every character of s other than '#' is a
+// digit 0-9 (true when there is none).
+func onlyDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] != '#' && !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // allDigits reports whether s is non-empty and holds only digits 0-9.

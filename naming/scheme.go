@@ -44,7 +44,10 @@ type Scheme struct {
 	// skip holds, for each ending NAM-6 forbids (nam6Pattern), a bit per
 	// field width w: bit w set means one Letters field value of width w
 	// would end a name with that ending and is skipped.
-	skip     [nam6Count]uint16
+	skip [nam6Count]uint16
+	// skips holds 2 bits per field width w: how many values of width w
+	// are skipped (0–3), the sum of the skip bits for w.
+	skips    uint32
 	capacity int // number of names, saturated at math.MaxInt
 }
 
@@ -131,11 +134,10 @@ func Parse(scheme string, kind WildcardKind) (Scheme, error) {
 	if count > 0 {
 		tail, every = scheme[last+1:], "every name of "
 	}
-	fixed := strings.ReplaceAll(scheme, "#", "")
 	switch {
-	case count == 0 && allDigits(fixed):
+	case count == 0 && allDigits(scheme):
 		l.Add("NAM-5", "%q is only digits; add a letter or '-'", scheme)
-	case count > 0 && kind == Digits && (fixed == "" || allDigits(fixed)):
+	case count > 0 && kind == Digits && onlyDigits(scheme):
 		l.Add("NAM-5", "every name of %q with Digits wildcards is only digits; add a letter or '-', or use Letters wildcards", scheme)
 	}
 	if e := nam6Suffix(tail); e != "" {
@@ -157,6 +159,10 @@ func Parse(scheme string, kind WildcardKind) (Scheme, error) {
 	}
 	if kind == Letters {
 		s.skip = letterSkips(s.prefix(), s.suffix(), count)
+		for w := count; w <= MaxLen; w++ {
+			n := s.skip[0]>>w&1 + s.skip[1]>>w&1 + s.skip[2]>>w&1
+			s.skips |= uint32(n) << (2 * w)
+		}
 	}
 	s.capacity = s.capacityUpTo(int(s.maxWidth))
 	return s, nil
@@ -241,7 +247,7 @@ func (s Scheme) capacityUpTo(maxWidth int) int {
 	}
 	total := 0
 	for size := pow26(w); w <= maxWidth; w, size = w+1, times26(size) {
-		n, _ := s.skipsAt(w)
+		n := s.skipCount(w)
 		if size == math.MaxInt || total > math.MaxInt-(size-n) {
 			return math.MaxInt
 		}
@@ -274,6 +280,12 @@ func times26(p int) int {
 		return math.MaxInt
 	}
 	return p * 26
+}
+
+// skipCount returns how many Letters field values of width w are skipped
+// for NAM-6.
+func (s Scheme) skipCount(w int) int {
+	return int(s.skips >> (2 * uint(w)) & 3) // 0 for w > 15: the shift is past 31
 }
 
 // skipsAt returns how many Letters field values of width w are skipped for
@@ -336,9 +348,10 @@ func (s Scheme) Name(n int) (string, error) {
 		w, i := s.letterField(n - 1)
 		start := len(b)
 		b = b[:start+w]
-		for j := start + w - 1; j >= start; j-- {
-			b[j] = byte('A' + i%26)
-			i /= 26
+		for j, v := start+w-1, uint64(i); j >= start; j-- {
+			q := v / 26
+			b[j] = byte('A' + v - q*26)
+			v = q
 		}
 	}
 	b = append(b, s.suffix()...)
@@ -350,11 +363,14 @@ func (s Scheme) Name(n int) (string, error) {
 func (s Scheme) letterField(m int) (w, index int) {
 	w = int(s.width)
 	for size := pow26(w); size != math.MaxInt; w, size = w+1, times26(size) {
-		n, _ := s.skipsAt(w)
-		if m < size-n {
+		c := size - s.skipCount(w)
+		if m < c {
 			break
 		}
-		m -= size - n
+		m -= c
+	}
+	if s.skipCount(w) == 0 {
+		return w, m
 	}
 	n, idx := s.skipsAt(w)
 	for _, v := range idx[:n] {
@@ -468,7 +484,7 @@ func (s Scheme) fieldWidthFor(n int) int {
 	w := int(s.width)
 	m := n - 1
 	for size := pow26(w); size != math.MaxInt; w, size = w+1, times26(size) {
-		k, _ := s.skipsAt(w)
+		k := s.skipCount(w)
 		if m < size-k {
 			break
 		}
