@@ -91,6 +91,23 @@ func (s BuildSpec) Validate() error {
 	return l.Err()
 }
 
+// Warnings returns what is allowed in s but advised against, apart from its
+// errors: RDP to the build machine open to every address, because no
+// restricted IP range is given or one of them is 0.0.0.0/0 or ::/0 (IMG-2;
+// Citrix recommends restricting the allowed range).
+func (s BuildSpec) Warnings() []*rule.Violation {
+	var w []*rule.Violation
+	if len(s.AllowedIPs) == 0 {
+		w = append(w, rule.Errorf("IMG-2", "no restricted IP range; RDP to the build machine is open to every address, add the ranges your administrators connect from"))
+	}
+	for _, p := range s.AllowedIPs {
+		if p.IsValid() && p.Bits() == 0 {
+			w = append(w, rule.Errorf("IMG-2", "restricted IP range %s allows every address; add the ranges your administrators connect from instead", p))
+		}
+	}
+	return w
+}
+
 // Image returns the image s builds, in state Pending: the base image's OS,
 // session type, generation and VDA, with s's name, domain type and notes.
 // Call Validate first.

@@ -166,3 +166,24 @@ func TestBuildSpecSecrets(t *testing.T) {
 		}
 	})
 }
+
+func TestBuildSpecWarnings(t *testing.T) {
+	t.Run("IMG-2 unrestricted RDP draws a warning, not an error", func(t *testing.T) {
+		s := validBuild()
+		if w := s.Warnings(); len(w) != 0 {
+			t.Errorf("restricted spec warns: %v", w)
+		}
+		s.AllowedIPs = nil
+		if err := s.Validate(); err != nil {
+			t.Errorf("no ranges is an error: %v", err)
+		}
+		w := s.Warnings()
+		if len(w) != 1 || w[0].ID != "IMG-2" {
+			t.Errorf("no ranges: %v", w)
+		}
+		s.AllowedIPs = []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0"), netip.MustParsePrefix("203.0.113.0/24")}
+		if w := s.Warnings(); len(w) != 1 || !strings.Contains(w[0].Msg, "0.0.0.0/0") {
+			t.Errorf("0.0.0.0/0: %v", w)
+		}
+	})
+}

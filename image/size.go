@@ -73,7 +73,7 @@ func Sizes() []VMSize { return slices.Clone(sizes[:]) }
 // Azure does, and reports whether the table has it.
 func LookupSize(name string) (VMSize, bool) {
 	for _, s := range sizes {
-		if strings.EqualFold(s.Name, name) {
+		if len(s.Name) == len(name) && strings.EqualFold(s.Name, name) {
 			return s, true
 		}
 	}
