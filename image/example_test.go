@@ -53,12 +53,6 @@ func ExampleOS_Supports() {
 	// Ubuntu 22.04 LTS true true
 }
 
-func ExampleParseSessionType() {
-	s, err := image.ParseSessionType("multi")
-	fmt.Println(s, err)
-	// Output: multi-session <nil>
-}
-
 func ExampleParseDomainType() {
 	d, err := image.ParseDomainType("entra-hybrid")
 	fmt.Println(d, d.Joined(), err)

@@ -3,6 +3,8 @@ package image
 import (
 	"fmt"
 	"strings"
+
+	"github.com/daasflex/daasflex/quota"
 )
 
 // OS is the operating system of an image. The zero value is OSUnknown, which
@@ -116,41 +118,16 @@ func (o OS) Supports(s SessionType) bool {
 	}
 }
 
-// SessionType says how many users a machine serves at once. The zero value
-// is unset and valid for nothing.
-type SessionType int
+// SessionType says how many users a machine serves at once. It is
+// quota.SessionType, so that catalogs, personas and images share one type.
+// The zero value is unset and valid for nothing.
+type SessionType = quota.SessionType
 
-// The session types.
+// The session types, those of package quota.
 const (
-	SingleSession SessionType = iota + 1 // one user per machine (static or random desktops)
-	MultiSession                         // several users per machine
+	SingleSession = quota.SingleSession // one user per machine (static or random desktops)
+	MultiSession  = quota.MultiSession  // several users per machine
 )
-
-// String returns "single-session" or "multi-session".
-func (s SessionType) String() string {
-	switch s {
-	case SingleSession:
-		return "single-session"
-	case MultiSession:
-		return "multi-session"
-	}
-	return fmt.Sprintf("SessionType(%d)", int(s))
-}
-
-// IsValid reports whether s is SingleSession or MultiSession.
-func (s SessionType) IsValid() bool { return s == SingleSession || s == MultiSession }
-
-// ParseSessionType returns the session type named s: "single-session" or
-// "multi-session", case-insensitively; "single" and "multi" are accepted too.
-func ParseSessionType(s string) (SessionType, error) {
-	switch strings.ToLower(s) {
-	case "single-session", "single":
-		return SingleSession, nil
-	case "multi-session", "multi":
-		return MultiSession, nil
-	}
-	return 0, fmt.Errorf("image: unknown session type %q; want single-session or multi-session", s)
-}
 
 // Generation is the Hyper-V generation of an image (AZ-8). Azure calls Gen1
 // "V1" and Gen2 "V2". The zero value is unset and valid for nothing.

@@ -152,19 +152,11 @@ func TestEnums(t *testing.T) {
 			t.Errorf("unsupported OSes (-want +got):\n%s", diff)
 		}
 	})
-	t.Run("session and domain types parse", func(t *testing.T) {
-		for _, s := range []image.SessionType{image.SingleSession, image.MultiSession} {
-			if got, err := image.ParseSessionType(s.String()); err != nil || got != s {
-				t.Errorf("ParseSessionType(%q) = %v, %v", s, got, err)
-			}
-		}
+	t.Run("domain types parse", func(t *testing.T) {
 		for _, d := range []image.DomainType{image.NonDomainJoined, image.ActiveDirectory, image.EntraHybrid} {
 			if got, err := image.ParseDomainType(d.String()); err != nil || got != d {
 				t.Errorf("ParseDomainType(%q) = %v, %v", d, got, err)
 			}
-		}
-		if _, err := image.ParseSessionType("both"); err == nil {
-			t.Error("ParseSessionType accepted both")
 		}
 		if _, err := image.ParseDomainType("workgroup"); err == nil {
 			t.Error("ParseDomainType accepted workgroup")
