@@ -12,6 +12,9 @@ import (
 // cmpNet compares netip values and secrets by ==.
 var cmpNet = cmp.Options{cmpopts.EquateComparable(netip.Prefix{}, netip.Addr{}, netip.AddrPort{})}
 
+// cmpEmpty treats nil and empty slices as equal.
+var cmpEmpty = cmpopts.EquateEmpty()
+
 func pfx(s string) netip.Prefix { return ipam.MustParsePrefix(s) }
 
 func pfxs(ss ...string) []netip.Prefix {
