@@ -181,7 +181,7 @@ func ParseGeneration(s string) (Generation, error) {
 // The zero value is the empty set.
 type GenerationSet uint8
 
-// Generations returns the set holding gs.
+// Generations returns the set holding gs; invalid generations are ignored.
 func Generations(gs ...Generation) GenerationSet {
 	var s GenerationSet
 	for _, g := range gs {

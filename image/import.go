@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/daasflex/daasflex/rule"
+	"github.com/daasflex/daasflex/secret"
 )
 
 // RegistryKey is a set of the four registry values that configure Delivery
@@ -250,8 +251,7 @@ func checkPublicURL(raw string) error {
 		return l.Err()
 	}
 	shown := redactURL(raw)
-	q, _ := url.ParseQuery(u.RawQuery)
-	if _, ok := q["sig"]; ok || shown != raw {
+	if strings.Contains(shown, secret.Redacted) {
 		l.Add("IMG-6", "Azure public URL %s carries a signature or credentials; use the VHD SAS URL source for a SAS URL", shown)
 	}
 	if u.Scheme != "https" {

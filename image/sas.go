@@ -38,9 +38,10 @@ type SASURL struct {
 }
 
 // ParseSASURL parses raw as a SAS URL and checks it for an import at time
-// now (IMG-6): an https URL with a host and a path, a signature (sig), an
-// expiry (se) at least 7,200 s after now, a start (st), when given, not
-// after now, and read permission (sp), when given. Every problem is
+// now (IMG-6): an https URL on an Azure blob endpoint (*.blob.core.windows.net,
+// or *.blob.storage.azure.net for managed disk exports) with a path, a
+// signature (sig), an expiry (se) at least 7,200 s after now, a start (st),
+// when given, not after now, and read permission (sp), when given. Every problem is
 // reported at once. Neither the errors nor the result ever show the
 // signature or any user information (SEC-1); input that does not parse as
 // a URL is not quoted at all.
@@ -62,8 +63,8 @@ func ParseSASURL(raw string, now time.Time) (SASURL, error) {
 	if u.User != nil {
 		l.Add("IMG-6", "SAS URL %s carries user information; remove it", s.redacted)
 	}
-	if u.Host == "" {
-		l.Add("IMG-6", "SAS URL %s has no host; want the storage host, such as account.blob.core.windows.net", s.redacted)
+	if h := strings.ToLower(u.Hostname()); !strings.HasSuffix(h, ".blob.core.windows.net") && !strings.HasSuffix(h, ".blob.storage.azure.net") {
+		l.Add("IMG-6", "SAS URL %s is not on an Azure blob endpoint; want a host ending in .blob.core.windows.net or .blob.storage.azure.net", s.redacted)
 	}
 	if strings.Trim(u.Path, "/") == "" {
 		l.Add("IMG-6", "SAS URL %s has no path; want the disk or blob path", s.redacted)

@@ -74,12 +74,27 @@ func TestParseSASURL(t *testing.T) {
 	t.Run("IMG-6 every problem reported", func(t *testing.T) {
 		raw := "http://user:hunter2@host?sp=w&st=2026-05-12T00:00:00Z"
 		_, err := image.ParseSASURL(raw, now)
-		// scheme, user info, path, sig, sp, st, se
-		if n := len(rule.Violations(err)); n != 7 {
-			t.Errorf("want 7 problems, got %d:\n%v", n, err)
+		// scheme, user info, host, path, sig, sp, st, se
+		if n := len(rule.Violations(err)); n != 8 {
+			t.Errorf("want 8 problems, got %d:\n%v", n, err)
 		}
 		if strings.Contains(err.Error(), "hunter2") {
 			t.Errorf("error leaks user information: %v", err)
+		}
+	})
+	t.Run("IMG-6 only Azure blob endpoints", func(t *testing.T) {
+		for host, ok := range map[string]bool{
+			"acct.blob.core.windows.net":             true,
+			"md-impexp-x.z17.blob.storage.azure.net": true,
+			"ACCT.BLOB.CORE.WINDOWS.NET:443":         true,
+			"example.com":                            false,
+			"blob.core.windows.net.example.com":      false,
+			"acct.file.core.windows.net":             false,
+		} {
+			_, err := image.ParseSASURL("https://"+host+"/c/d.vhd?se=2026-05-12&sig="+sig, now)
+			if (err == nil) != ok {
+				t.Errorf("host %s: %v", host, err)
+			}
 		}
 	})
 	t.Run("IMG-6 not a URL, not quoted", func(t *testing.T) {

@@ -219,6 +219,8 @@ func (e *TransitionError) violation() *rule.Violation {
 		why = "; a Citrix-prepared image has no build lifecycle"
 	case e.From == Ready:
 		why = "; a finished image is immutable: build a new image from it instead"
+	case e.Origin != OriginBuilt && e.Origin != OriginImported:
+		why = "; the image is neither built nor imported, so it has no lifecycle"
 	}
 	allowed := "nothing"
 	if len(e.Allowed) > 0 {
