@@ -96,14 +96,14 @@ func nameChar(c byte) bool { return isDigit(c) || isLetter(c) || c == '-' }
 // allowed (a scheme); otherwise it is reported under AZ-7 (a concrete name).
 func checkChars(l *rule.List, s string, wildcards bool) {
 	var n3, n7 int
-	quoted := "" // strconv.Quote(s), made once on the first problem
+	quoted := "" // show(s), made once on the first problem
 	report := func(id string, count *int, what string, pos int, tail string) {
 		*count++
 		if *count > maxCharReports {
 			return
 		}
 		if quoted == "" {
-			quoted = strconv.Quote(s)
+			quoted = show(s)
 		}
 		l.Append(&rule.Violation{ID: id, Msg: quoted + " has " + what + " at position " + strconv.Itoa(pos) + tail})
 	}
@@ -129,10 +129,10 @@ func checkChars(l *rule.List, s string, wildcards bool) {
 		report("AZ-7", &n7, strconv.QuoteRune(r), pos, ", which a Windows computer name cannot hold; "+accepted)
 	}
 	if n3 > maxCharReports {
-		l.Add("NAM-3", "%q has %d more characters that names cannot hold; %s", s, n3-maxCharReports, accepted)
+		l.Add("NAM-3", "%s has %d more characters that names cannot hold; %s", show(s), n3-maxCharReports, accepted)
 	}
 	if n7 > maxCharReports {
-		l.Add("AZ-7", "%q has %d more characters that a Windows computer name cannot hold; %s", s, n7-maxCharReports, accepted)
+		l.Add("AZ-7", "%s has %d more characters that a Windows computer name cannot hold; %s", show(s), n7-maxCharReports, accepted)
 	}
 }
 
@@ -212,20 +212,20 @@ func ValidateName(name string) error {
 
 func validateName(l *rule.List, name string) {
 	if n := utf8.RuneCountInString(name); n < MinLen || n > MaxLen {
-		l.Add("NAM-2", "%q is %s; %s", name, characters(n), lengthBound(n))
+		l.Add("NAM-2", "%s is %s; %s", show(name), characters(n), lengthBound(n))
 	}
 	checkChars(l, name, false)
 	if strings.HasPrefix(name, ".") {
-		l.Add("NAM-4", "%q begins with a period; begin with a letter or digit", name)
+		l.Add("NAM-4", "%s begins with a period; begin with a letter or digit", show(name))
 	}
 	if allDigits(name) {
-		l.Add("NAM-5", "%q is only digits; add a letter or '-'", name)
+		l.Add("NAM-5", "%s is only digits; add a letter or '-'", show(name))
 	}
 	if e := nam6Suffix(name); e != "" {
-		l.Add("NAM-6", "%q ends with %q; names may not end with -GATEWAY, -GW or -TAC", name, e)
+		l.Add("NAM-6", "%s ends with %q; names may not end with -GATEWAY, -GW or -TAC", show(name), e)
 	}
 	if strings.HasSuffix(name, "-") {
-		l.Add("AZ-7", "%q ends with '-', which a Windows computer name cannot; end with a letter or digit", name)
+		l.Add("AZ-7", "%s ends with '-', which a Windows computer name cannot; end with a letter or digit", show(name))
 	}
 }
 
@@ -243,4 +243,21 @@ func characters(n int) string {
 		return "1 character"
 	}
 	return fmt.Sprintf("%d characters", n)
+}
+
+// maxShown is how many characters of an input a message quotes: a longer
+// input is cut and followed by "...", so that a pasted text cannot make an
+// error of megabytes.
+const maxShown = 40
+
+// show quotes s for a message, cut after maxShown characters.
+func show(s string) string {
+	n := 0
+	for i := range s {
+		if n == maxShown {
+			return strconv.Quote(s[:i]) + "..."
+		}
+		n++
+	}
+	return strconv.Quote(s)
 }

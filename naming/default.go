@@ -31,8 +31,8 @@ const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 func Default(locationPrefix string, rnd io.Reader) (Scheme, error) {
 	var l rule.List
 	if n := utf8.RuneCountInString(locationPrefix); n != LocationPrefixLen {
-		l.Add("NAM-9", "location prefix %q is %s; the default scheme needs exactly %d letters or digits",
-			locationPrefix, characters(n), LocationPrefixLen)
+		l.Add("NAM-9", "location prefix %s is %s; the default scheme needs exactly %d letters or digits",
+			show(locationPrefix), characters(n), LocationPrefixLen)
 	}
 	pos, bad := 0, 0
 	for i, r := range locationPrefix {
@@ -44,14 +44,14 @@ func Default(locationPrefix string, rnd io.Reader) (Scheme, error) {
 			continue
 		}
 		if _, size := utf8.DecodeRuneInString(locationPrefix[i:]); r == utf8.RuneError && size == 1 {
-			l.Add("NAM-9", "location prefix %q has an invalid UTF-8 byte 0x%02X at position %d; use letters A-Z and digits 0-9",
-				locationPrefix, locationPrefix[i], pos)
+			l.Add("NAM-9", "location prefix %s has an invalid UTF-8 byte 0x%02X at position %d; use letters A-Z and digits 0-9",
+				show(locationPrefix), locationPrefix[i], pos)
 			continue
 		}
-		l.Add("NAM-9", "location prefix %q has %q at position %d; use letters A-Z and digits 0-9", locationPrefix, r, pos)
+		l.Add("NAM-9", "location prefix %s has %q at position %d; use letters A-Z and digits 0-9", show(locationPrefix), r, pos)
 	}
 	if bad > maxCharReports {
-		l.Add("NAM-9", "location prefix %q has %d more characters that are not letters or digits", locationPrefix, bad-maxCharReports)
+		l.Add("NAM-9", "location prefix %s has %d more characters that are not letters or digits", show(locationPrefix), bad-maxCharReports)
 	}
 	if err := l.Err(); err != nil {
 		return Scheme{}, err

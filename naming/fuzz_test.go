@@ -13,8 +13,12 @@ import (
 var knownIDs = map[string]bool{"NAM-1": true, "NAM-2": true, "NAM-3": true, "NAM-4": true,
 	"NAM-5": true, "NAM-6": true, "NAM-7": true, "AZ-7": true}
 
+// maxMsg bounds the length of one violation message: inputs are quoted cut
+// to maxShown characters, each of which quotes to at most 10 bytes.
+const maxMsg = 2 * (maxShown*10 + 100)
+
 // FuzzParse checks that Parse never panics, that a refusal is made only of
-// known rule violations, and that every accepted scheme gives its text back
+// known rule violations with messages of bounded length, and that every accepted scheme gives its text back
 // and makes valid names, keeping its prefix and suffix, at 1, 2, the middle
 // and Capacity, and is exhausted at Capacity+1.
 func FuzzParse(f *testing.F) {
@@ -39,8 +43,8 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("Parse(%q) error %v holds no rule violation", scheme, err)
 			}
 			for _, v := range vs {
-				if !knownIDs[v.ID] || v.Msg == "" {
-					t.Fatalf("Parse(%q) reports unknown rule %q or an empty message", scheme, v.ID)
+				if !knownIDs[v.ID] || v.Msg == "" || len(v.Msg) > maxMsg {
+					t.Fatalf("Parse(%q) reports unknown rule %q or a message of %d bytes", scheme, v.ID, len(v.Msg))
 				}
 			}
 			return
@@ -94,8 +98,8 @@ func FuzzValidateName(f *testing.F) {
 	f.Fuzz(func(t *testing.T, name string) {
 		err := ValidateName(name)
 		for _, v := range rule.Violations(err) {
-			if !knownIDs[v.ID] {
-				t.Fatalf("ValidateName(%q) reports unknown rule %q", name, v.ID)
+			if !knownIDs[v.ID] || v.Msg == "" || len(v.Msg) > maxMsg {
+				t.Fatalf("ValidateName(%q) reports unknown rule %q or a message of %d bytes", name, v.ID, len(v.Msg))
 			}
 		}
 		ok := len(name) >= MinLen && len(name) <= MaxLen &&

@@ -88,7 +88,7 @@ func Parse(scheme string, kind WildcardKind) (Scheme, error) {
 		l.Add("NAM-7", "wildcard kind %d is neither Digits nor Letters; use naming.Digits or naming.Letters", int(kind))
 	}
 	if n := utf8.RuneCountInString(scheme); n < MinLen || n > MaxLen {
-		l.Add("NAM-2", "%q is %s; %s", scheme, characters(n), lengthBound(n))
+		l.Add("NAM-2", "%s is %s; %s", show(scheme), characters(n), lengthBound(n))
 	}
 
 	count, groups := 0, 0
@@ -113,19 +113,19 @@ func Parse(scheme string, kind WildcardKind) (Scheme, error) {
 	}
 	switch {
 	case count == 0:
-		l.Add("NAM-1", "%q has no wildcard; put one to four '#' where the machine number goes, as in \"PC-##\"", scheme)
+		l.Add("NAM-1", "%s has no wildcard; put one to four '#' where the machine number goes, as in \"PC-##\"", show(scheme))
 	case count > 4:
-		l.Add("NAM-1", "%q has %d wildcards; use one to four '#'", scheme, count)
+		l.Add("NAM-1", "%s has %d wildcards; use one to four '#'", show(scheme), count)
 	}
 	if groups > 1 {
 		together := scheme[:first] + strings.Repeat("#", min(count, 4)) + strings.ReplaceAll(scheme[first:], "#", "")
-		l.Add("NAM-1", "%q has its wildcards apart, in %d groups from position %d to %d; put all '#' together, as in %q",
-			scheme, groups, firstPos, lastPos, together)
+		l.Add("NAM-1", "%s has its wildcards apart, in %d groups from position %d to %d; put all '#' together, as in %s",
+			show(scheme), groups, firstPos, lastPos, show(together))
 	}
 
 	checkChars(&l, scheme, true)
 	if strings.HasPrefix(scheme, ".") {
-		l.Add("NAM-4", "%q begins with a period; begin with a letter, digit or '#'", scheme)
+		l.Add("NAM-4", "%s begins with a period; begin with a letter, digit or '#'", show(scheme))
 	}
 
 	// The end of every name: the text after the wildcards, or the whole text
@@ -136,15 +136,15 @@ func Parse(scheme string, kind WildcardKind) (Scheme, error) {
 	}
 	switch {
 	case count == 0 && allDigits(scheme):
-		l.Add("NAM-5", "%q is only digits; add a letter or '-'", scheme)
+		l.Add("NAM-5", "%s is only digits; add a letter or '-'", show(scheme))
 	case count > 0 && kind == Digits && onlyDigits(scheme):
-		l.Add("NAM-5", "every name of %q with Digits wildcards is only digits; add a letter or '-', or use Letters wildcards", scheme)
+		l.Add("NAM-5", "every name of %s with Digits wildcards is only digits; add a letter or '-', or use Letters wildcards", show(scheme))
 	}
 	if e := nam6Suffix(tail); e != "" {
-		l.Add("NAM-6", "%s%q ends with %q; names may not end with -GATEWAY, -GW or -TAC", every, scheme, e)
+		l.Add("NAM-6", "%s%s ends with %q; names may not end with -GATEWAY, -GW or -TAC", every, show(scheme), e)
 	}
 	if strings.HasSuffix(tail, "-") {
-		l.Add("AZ-7", "%s%q ends with '-', which a Windows computer name cannot; end with a letter, digit or '#'", every, scheme)
+		l.Add("AZ-7", "%s%s ends with '-', which a Windows computer name cannot; end with a letter, digit or '#'", every, show(scheme))
 	}
 	if err := l.Err(); err != nil {
 		return Scheme{}, err

@@ -300,3 +300,20 @@ func TestDefaultErrors(t *testing.T) {
 		}
 	})
 }
+
+func TestLongInputQuotedShort(t *testing.T) {
+	scheme := strings.Repeat("Ab_", 100000) + "#A#"
+	_, err := Parse(scheme, Digits)
+	if got := len(err.Error()); got > 5000 {
+		t.Errorf("error for a %d-byte scheme is %d bytes; want the scheme cut in messages", len(scheme), got)
+	}
+	for _, id := range []string{"NAM-1", "NAM-2", "NAM-3"} {
+		if !rule.Has(err, id) {
+			t.Errorf("Parse(long) = %v; want %s", err, id)
+		}
+	}
+	want := `NAM-2: "Ab_Ab_Ab_Ab_Ab_Ab_Ab_Ab_Ab_Ab_Ab_Ab_Ab_A"... is 300003 characters; at most 15`
+	if got := messages(err); !strings.Contains(strings.Join(got, "\n"), want) {
+		t.Errorf("messages %q; want %q", got, want)
+	}
+}
