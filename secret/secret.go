@@ -14,26 +14,40 @@ import (
 // Redacted is what a Value prints instead of its content.
 const Redacted = "[redacted]"
 
-// Value is a secret string. The zero value is the empty secret. Values are
-// comparable with == and Equal.
+// Value is a secret string. The zero value is the empty secret.
+//
+// The content is held behind a pointer so that even a Value in an
+// unexported struct field, which fmt prints by reflection without calling
+// its methods, shows only an address. For the same reason == compares
+// identity, not content: compare Values with Equal.
 type Value struct {
-	s string
+	p *string
 }
 
 // New returns a Value holding s.
-func New(s string) Value { return Value{s: s} }
+func New(s string) Value {
+	if s == "" {
+		return Value{}
+	}
+	return Value{p: &s}
+}
 
 // Reveal returns the secret itself. Call it only where the secret is used.
-func (v Value) Reveal() string { return v.s }
+func (v Value) Reveal() string {
+	if v.p == nil {
+		return ""
+	}
+	return *v.p
+}
 
 // IsZero reports whether the secret is empty.
-func (v Value) IsZero() bool { return v.s == "" }
+func (v Value) IsZero() bool { return v.p == nil || *v.p == "" }
 
 // Len returns the secret's length in bytes, for validations that need it.
-func (v Value) Len() int { return len(v.s) }
+func (v Value) Len() int { return len(v.Reveal()) }
 
 // Equal reports whether v and w hold the same secret.
-func (v Value) Equal(w Value) bool { return v.s == w.s }
+func (v Value) Equal(w Value) bool { return v.Reveal() == w.Reveal() }
 
 // String returns [redacted].
 func (v Value) String() string { return Redacted }

@@ -21,10 +21,24 @@ func TestSEC1NeverPrinted(t *testing.T) {
 	}
 	v := secret.New(pw)
 	h := holder{User: "svc", Password: v, PSK: &v}
+	// fmt cannot call methods on unexported fields and prints them by
+	// reflection: the secret must not be reachable that way either.
+	type hidden struct {
+		user string
+		pw   secret.Value
+		h    holder
+	}
+	in := hidden{user: "svc", pw: v, h: h}
 
 	var outs []string
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%10s"} {
 		outs = append(outs, fmt.Sprintf(verb, v), fmt.Sprintf(verb, h))
+		if out := fmt.Sprintf(verb, in); strings.Contains(out, pw) {
+			t.Errorf("secret leaked through an unexported field with %s: %q", verb, out)
+		}
+		if out := fmt.Sprintf(verb, &in); strings.Contains(out, pw) {
+			t.Errorf("secret leaked through a pointer to an unexported field with %s: %q", verb, out)
+		}
 	}
 	outs = append(outs, v.String(), v.GoString(), fmt.Sprint(v), fmt.Sprintln(h))
 	outs = append(outs, fmt.Errorf("login as svc with %v failed", v).Error())
