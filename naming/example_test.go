@@ -187,3 +187,12 @@ func ExampleWildcardKind_MarshalText() {
 	// {"Scheme":"PC-##","Kind":"Letters"}
 	// Digits <nil>
 }
+
+func ExampleWildcardKind_UnmarshalText() {
+	var k naming.WildcardKind
+	fmt.Println(k.UnmarshalText([]byte("A-Z")), k)
+	fmt.Println(k.UnmarshalText([]byte("roman")), k)
+	// Output:
+	// <nil> Letters
+	// naming: wildcard kind "roman" is neither Digits (0-9) nor Letters (A-Z) Letters
+}
