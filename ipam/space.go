@@ -100,72 +100,56 @@ func checkPrefix(op string, p netip.Prefix) error {
 // address plan of a subscription, a hub or a VNet. The zero value is an
 // empty Space ready to use.
 //
-// Lookups, Add and Remove take O(log n) time plus a move of at most one
-// bounded chunk. Allocate skips runs of contiguous used space, not
-// entries, so ranges packed back to back cost no more than one range.
+// Overlapping, Add and Remove take O(log n) time plus a move of at most one
+// bounded chunk of entries. Each entry is tagged with the largest aligned
+// block that fits in the free gap before it, and the tags are summarised
+// per chunk and per group of chunks, so Allocate skips over used space
+// (packed back to back or scattered) without visiting each entry.
 //
 // A Space is not safe for concurrent use, and must not be copied after
 // first use (the copy would share storage with the original); use Clone.
 type Space struct {
-	v4, v6 family
+	v4, v6 list
 }
 
-// family holds the entries of one address family.
-type family struct {
-	// entries maps the first address of each entry to the rest of it.
-	entries list[entryVal]
-	// runs maps the first address of each maximal run of contiguous used
-	// addresses to its last address; the runs are the union of the
-	// entries.
-	runs list[u128]
-}
-
-type entryVal struct {
-	last  u128
-	owner string
-	bits  uint8
-}
-
-// entry returns the entry at p of an IPv4 (is4) or IPv6 family.
-func (f *family) entry(p pos, is4 bool) Entry {
-	v := f.entries.val(p)
-	return Entry{Owner: v.owner, Prefix: netip.PrefixFrom(fromU128(f.entries.key(p), is4), int(v.bits))}
-}
-
-// family returns the family of a, and whether it is IPv4.
-func (s *Space) family(a netip.Addr) (*family, bool) {
+// list returns the entries of the family of a, and whether it is IPv4.
+func (s *Space) list(a netip.Addr) (*list, bool) {
 	if a.Is4() {
 		return &s.v4, true
 	}
 	return &s.v6, false
 }
 
+// entry returns the entry at p of an IPv4 (is4) or IPv6 list.
+func (l *list) entry(p pos, is4 bool) Entry {
+	v := l.val(p)
+	width := 128
+	if is4 {
+		width = 32
+	}
+	return Entry{Owner: v.owner, Prefix: netip.PrefixFrom(fromU128(l.key(p), is4), width-int(v.host))}
+}
+
 // Len returns the number of entries in the Space.
-func (s *Space) Len() int { return s.v4.entries.n + s.v6.entries.n }
+func (s *Space) Len() int { return s.v4.n + s.v6.n }
 
 // Entries returns a copy of the entries of the Space, sorted by address,
-// IPv4 first.
+// IPv4 first, or nil when the Space is empty.
 func (s *Space) Entries() []Entry {
 	if s.Len() == 0 {
 		return nil
 	}
 	out := make([]Entry, 0, s.Len())
-	for i, f := range []*family{&s.v4, &s.v6} {
-		for p, ok := f.entries.first(); ok; p, ok = f.entries.next(p) {
-			out = append(out, f.entry(p, i == 0))
+	for fam, l := range []*list{&s.v4, &s.v6} {
+		for p, ok := l.first(); ok; p, ok = l.next(p) {
+			out = append(out, l.entry(p, fam == 0))
 		}
 	}
 	return out
 }
 
 // Clone returns an independent copy of the Space.
-func (s *Space) Clone() *Space {
-	c := &Space{}
-	for _, f := range []struct{ from, to *family }{{&s.v4, &c.v4}, {&s.v6, &c.v6}} {
-		f.to.entries, f.to.runs = f.from.entries.clone(), f.from.runs.clone()
-	}
-	return c
-}
+func (s *Space) Clone() *Space { return &Space{v4: s.v4.clone(), v6: s.v6.clone()} }
 
 // Add adds p, owned by owner, to the Space. It returns an *OverlapError
 // naming the lowest entry p overlaps (NET-4), and an error when p is
@@ -174,73 +158,84 @@ func (s *Space) Add(owner string, p netip.Prefix) error {
 	if err := checkPrefix("add", p); err != nil {
 		return err
 	}
-	f, is4 := s.family(p.Addr())
+	l, is4 := s.list(p.Addr())
 	first, last := bounds(p)
-	at, found := f.entries.floor(last)
-	if found && !f.entries.val(at).last.less(first) {
+	at, found := l.floor(last)
+	if found && !l.lastAddr(at).less(first) {
 		low := at
-		for q, ok := f.entries.prev(at); ok && !f.entries.val(q).last.less(first); q, ok = f.entries.prev(q) {
+		for q, ok := l.prev(at); ok && !l.lastAddr(q).less(first); q, ok = l.prev(q) {
 			low = q
 		}
-		o := f.entry(low, is4)
+		o := l.entry(low, is4)
 		return &OverlapError{Prefix: p, Other: o.Prefix, OtherOwner: o.Owner}
 	}
-	f.insert(at, found, first, entryVal{last: last, owner: owner, bits: uint8(p.Bits())})
+	l.add(at, found, first, entryVal{owner: owner, host: uint8(p.Addr().BitLen() - p.Bits())})
 	return nil
 }
 
-// insert adds the free range [first, last] as an entry just after entry
-// position at (found false: before every entry) and merges it into the
-// runs.
-func (f *family) insert(at pos, found bool, first u128, v entryVal) {
-	f.entries.insert(at, found, first, v)
-	last := v.last
-	left, hasLeft := f.runs.floor(first)
-	right, hasRight := f.runs.successor(left, hasLeft)
-	joinLeft := hasLeft && first != (u128{}) && *f.runs.val(left) == first.subOne()
-	after, over := last.addOne()
-	joinRight := hasRight && !over && f.runs.key(right) == after
-	switch {
-	case joinLeft && joinRight:
-		*f.runs.val(left) = *f.runs.val(right)
-		f.runs.delete(right)
-	case joinLeft:
-		*f.runs.val(left) = last
-	case joinRight:
-		f.runs.setKey(right, first)
-	default:
-		f.runs.insert(left, hasLeft, first, last)
+// add inserts a free range as an entry just after floor position at
+// (found false: before every entry) and tags it and the entry after it.
+func (l *list) add(at pos, found bool, first u128, v entryVal) {
+	p := l.insert(at, found, first, v)
+	l.tagGap(p)
+	if q, ok := l.next(p); ok {
+		l.tagGap(q)
 	}
+}
+
+// tagGap tags the entry at p with gapTag of the free gap before it.
+func (l *list) tagGap(p pos) {
+	var a u128 // the first free address before p
+	if q, ok := l.prev(p); ok {
+		a, _ = l.lastAddr(q).addOne()
+	}
+	b := l.key(p)
+	if b == a {
+		l.setTag(p, 0)
+		return
+	}
+	l.setTag(p, gapTag(a, b.subOne()))
+}
+
+// gapTag returns 1 + the number of host bits of the largest aligned block
+// inside the non-empty free range [a, b].
+func gapTag(a, b u128) uint8 {
+	// An aligned block of 2^k fits when the range is at least 2^(k+1)-1
+	// long, so with 2^k ≤ b-a+1 < 2^(k+1) the largest block has k or
+	// k-1 host bits.
+	k := 128
+	if n, over := b.sub(a).addOne(); !over {
+		k = n.lenBits() - 1
+	}
+	if k > 0 {
+		if start, ok := alignUp(a, ones(k)); !ok || b.less(start.or(ones(k))) {
+			k--
+		}
+	}
+	return uint8(k + 1)
 }
 
 // Remove removes the entry whose prefix is exactly p and reports whether
 // there was one.
 func (s *Space) Remove(p netip.Prefix) bool {
-	if !p.IsValid() {
+	if !p.IsValid() || p.Masked() != p {
 		return false
 	}
-	f, _ := s.family(p.Addr())
-	first, _ := bounds(p)
-	at, found := f.entries.floor(first)
-	if !found || f.entries.key(at) != first || int(f.entries.val(at).bits) != p.Bits() || p.Masked() != p {
+	l, _ := s.list(p.Addr())
+	first := toU128(p.Addr())
+	at, found := l.floor(first)
+	if !found || l.key(at) != first || int(l.val(at).host) != p.Addr().BitLen()-p.Bits() {
 		return false
 	}
-	last := f.entries.val(at).last
-	f.entries.delete(at)
-	r, _ := f.runs.floor(first) // the run holding the entry
-	rFirst, rLast := f.runs.key(r), *f.runs.val(r)
-	switch {
-	case rFirst == first && rLast == last:
-		f.runs.delete(r)
-	case rFirst == first:
-		next, _ := last.addOne()
-		f.runs.setKey(r, next)
-	case rLast == last:
-		*f.runs.val(r) = first.subOne()
-	default:
-		*f.runs.val(r) = first.subOne()
-		next, _ := last.addOne()
-		f.runs.insert(r, true, next, rLast)
+	l.delete(at)
+	// The gap before the next entry grew.
+	if q, ok := l.floor(first); ok {
+		at, found = l.next(q)
+	} else {
+		at, found = l.first()
+	}
+	if found {
+		l.tagGap(at)
 	}
 	return true
 }
@@ -251,22 +246,22 @@ func (s *Space) Overlapping(p netip.Prefix) []Entry {
 	if !p.IsValid() {
 		return nil
 	}
-	f, is4 := s.family(p.Addr())
+	l, is4 := s.list(p.Addr())
 	first, last := bounds(p.Masked())
-	at, found := f.entries.floor(last)
-	if !found || f.entries.val(at).last.less(first) {
+	at, found := l.floor(last)
+	if !found || l.lastAddr(at).less(first) {
 		return nil
 	}
 	// Entries are disjoint, so their last addresses grow with their first
 	// ones: walk back to the lowest entry that reaches first.
 	low, n := at, 1
-	for q, ok := f.entries.prev(at); ok && !f.entries.val(q).last.less(first); q, ok = f.entries.prev(q) {
+	for q, ok := l.prev(at); ok && !l.lastAddr(q).less(first); q, ok = l.prev(q) {
 		low, n = q, n+1
 	}
 	out := make([]Entry, n)
 	for i := range out {
-		out[i] = f.entry(low, is4)
-		low, _ = f.entries.next(low)
+		out[i] = l.entry(low, is4)
+		low, _ = l.next(low)
 	}
 	return out
 }
@@ -278,8 +273,8 @@ func (s *Space) Overlapping(p netip.Prefix) []Entry {
 // not canonical, or bits is shorter than within or longer than the family
 // allows.
 //
-// Its cost grows with the number of runs of contiguous used space it must
-// skip before the free block, not with the number of entries.
+// It takes O(log n) time plus a scan of one byte per group of chunks and
+// per chunk it skips; only the error case visits every entry in within.
 func (s *Space) Allocate(owner string, within netip.Prefix, bits int) (netip.Prefix, error) {
 	if err := checkPrefix("allocate in", within); err != nil {
 		return netip.Prefix{}, err
@@ -288,20 +283,29 @@ func (s *Space) Allocate(owner string, within netip.Prefix, bits int) (netip.Pre
 		return netip.Prefix{}, fmt.Errorf("ipam: cannot allocate a /%d in %s: %w; want a length from %d to %d",
 			bits, within, ErrBits, within.Bits(), within.Addr().BitLen())
 	}
-	f, is4 := s.family(within.Addr())
+	l, is4 := s.list(within.Addr())
+	host := within.Addr().BitLen() - bits
 	cand, last := bounds(within)
-	mask := ones(within.Addr().BitLen() - bits)
-	// r is the first run that ends at or after cand.
-	r, ok := f.runs.floor(cand)
+	mask := ones(host)
+	// r is the first entry that ends at or after cand.
+	r, ok := l.floor(cand)
 	if !ok {
-		r, ok = f.runs.first()
-	} else if f.runs.val(r).less(cand) {
-		r, ok = f.runs.next(r)
+		r, ok = l.first()
+	} else if l.lastAddr(r).less(cand) {
+		r, ok = l.next(r)
 	}
-	for ok && !cand.or(mask).less(f.runs.key(r)) {
-		// Run r overlaps the block at cand: try the first aligned block
-		// after it.
-		next, over := f.runs.val(r).addOne()
+	if ok && !cand.or(mask).less(l.key(r)) {
+		// Entry r overlaps the block at cand. Every gap after r starts
+		// inside within, so the block is the first aligned one of the
+		// first gap after r tagged as holding one, or after the last
+		// entry.
+		q, ok := l.nextTagged(r, uint8(host)+1)
+		if ok {
+			q, _ = l.prev(q)
+		} else {
+			q, _ = l.last()
+		}
+		next, over := l.lastAddr(q).addOne()
 		if !over {
 			next, ok = alignUp(next, mask)
 			over = !ok
@@ -310,20 +314,15 @@ func (s *Space) Allocate(owner string, within netip.Prefix, bits int) (netip.Pre
 			return netip.Prefix{}, s.noRoom(within, bits)
 		}
 		cand = next
-		for ok && f.runs.val(r).less(cand) {
-			r, ok = f.runs.next(r)
-		}
 	}
-	at, found := f.entries.floor(cand)
-	f.insert(at, found, cand, entryVal{last: cand.or(mask), owner: owner, bits: uint8(bits)})
+	at, found := l.floor(cand)
+	l.add(at, found, cand, entryVal{owner: owner, host: uint8(host)})
 	return netip.PrefixFrom(fromU128(cand, is4), bits), nil
 }
 
 // noRoom describes the free room left in within.
 func (s *Space) noRoom(within netip.Prefix, length int) *NoRoomError {
 	e := &NoRoomError{Within: within, Bits: length, Largest: -1}
-	f, _ := s.family(within.Addr())
-	first, last := bounds(within)
 	width := within.Addr().BitLen()
 	gap := func(a, b u128) { // a free gap [a, b] inside within
 		n, over := b.sub(a).addOne()
@@ -337,17 +336,19 @@ func (s *Space) noRoom(within netip.Prefix, length int) *NoRoomError {
 			}
 			e.Free = sum
 		}
-		if l := largestBlock(a, b, width); e.Largest < 0 || l < e.Largest {
+		if l := width + 1 - int(gapTag(a, b)); e.Largest < 0 || l < e.Largest {
 			e.Largest = l
 		}
 	}
+	l, _ := s.list(within.Addr())
+	first, last := bounds(within)
 	cur := first
-	r, ok := f.runs.floor(first)
+	r, ok := l.floor(first)
 	if !ok {
-		r, ok = f.runs.first()
+		r, ok = l.first()
 	}
-	for ; ok && !last.less(f.runs.key(r)); r, ok = f.runs.next(r) {
-		a, b := f.runs.key(r), *f.runs.val(r)
+	for ; ok && !last.less(l.key(r)); r, ok = l.next(r) {
+		a, b := l.key(r), l.lastAddr(r)
 		if b.less(cur) {
 			continue
 		}
@@ -362,25 +363,6 @@ func (s *Space) noRoom(within netip.Prefix, length int) *NoRoomError {
 	}
 	gap(cur, last)
 	return e
-}
-
-// largestBlock returns the prefix length of the largest aligned block
-// inside the range [a, b] of an address family width bits wide.
-func largestBlock(a, b u128, width int) int {
-	// An aligned block of 2^k fits when the range is at least 2^(k+1)-1
-	// long, so with 2^k ≤ b-a+1 < 2^(k+1) the largest block has k or
-	// k-1 host bits.
-	n, over := b.sub(a).addOne()
-	k := width
-	if !over {
-		k = n.lenBits() - 1
-	}
-	if k > 0 {
-		if start, ok := alignUp(a, ones(k)); !ok || b.less(start.or(ones(k))) {
-			k--
-		}
-	}
-	return width - k
 }
 
 // CheckDisjoint reports every pair of entries that share an address (NET-4)
