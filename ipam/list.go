@@ -1,12 +1,13 @@
 package ipam
 
 import (
+	"maps"
 	"math/bits"
 	"slices"
 )
 
 // maxChunk bounds the length of a chunk of a list: an insert or delete
-// moves at most this many elements, plus one directory entry per chunk
+// moves at most this many entries, plus one directory entry per chunk
 // when a chunk splits or merges (once in about maxChunk/4 operations).
 const maxChunk = 128
 
@@ -20,34 +21,37 @@ const group = 64
 // tag of every group of chunks. Lookups are two binary searches; inserts
 // and deletes move at most one chunk; a search for a large enough gap
 // skips whole groups and chunks. The zero value is an empty list.
+//
+// Keys are kept as separate high and low halves: while no key has a high
+// half (always so for IPv4), searches read only the low halves and the
+// high halves are neither read nor moved.
 type list struct {
-	firsts []u128 // firsts[c] == chunks[c].keys[0]
-	tops   []uint8
-	groups []uint8 // groups[g] == max(tops[g*group : (g+1)*group])
-	chunks []*chunk
-	n      int
+	firstHi, firstLo []uint64 // first key of each chunk
+	tops             []uint8  // greatest tag of each chunk
+	groups           []uint8  // groups[g] == max(tops[g*group : (g+1)*group])
+	chunks           []*chunk
+	n                int
+	wide             bool // some key has a high half
+	owners           owners
 }
 
-// chunk holds its entries inline, so a lookup follows one pointer.
+// chunk holds its entries inline and free of pointers, so a lookup follows
+// one pointer and the garbage collector need not scan it.
 type chunk struct {
-	n    int
-	keys [maxChunk]u128 // sorted, distinct
-	tags [maxChunk]uint8
-	vals [maxChunk]entryVal
-}
-
-// entryVal is an entry apart from its first address.
-type entryVal struct {
-	owner string
-	host  uint8 // number of host bits: address length - prefix length
+	n     int
+	hi    [maxChunk]uint64 // sorted keys, high halves (zero unless wide)
+	lo    [maxChunk]uint64 // and low halves
+	tags  [maxChunk]uint8
+	hosts [maxChunk]uint8  // host bits: address length - prefix length
+	owner [maxChunk]uint32 // owner IDs in the list's owners
 }
 
 // pos is the position of an entry: chunk c, index i in that chunk.
 type pos struct{ c, i int }
 
-// upperBound returns the index of the first key greater than k, without
+// upperBound64 returns the index of the first key greater than k, without
 // branches that depend on the keys.
-func upperBound(keys []u128, k u128) int {
+func upperBound64(keys []uint64, k uint64) int {
 	n := len(keys)
 	if n == 0 {
 		return 0
@@ -55,36 +59,64 @@ func upperBound(keys []u128, k u128) int {
 	base := 0
 	for n > 1 {
 		half := n >> 1
-		base += half * notLess(k, keys[base+half])
+		_, less := bits.Sub64(k, keys[base+half], 0)
+		base += half * int(less^1)
 		n -= half
 	}
-	return base + notLess(k, keys[base])
+	_, less := bits.Sub64(k, keys[base], 0)
+	return base + int(less^1)
 }
 
-// notLess returns 1 when a ≥ b and 0 otherwise.
-func notLess(a, b u128) int {
-	_, borrow := bits.Sub64(a.lo, b.lo, 0)
-	_, borrow = bits.Sub64(a.hi, b.hi, borrow)
-	return int(borrow ^ 1)
+// upperBound128 is upperBound64 for keys split into halves.
+func upperBound128(his, los []uint64, k u128) int {
+	n := len(los)
+	if n == 0 {
+		return 0
+	}
+	base := 0
+	for n > 1 {
+		half := n >> 1
+		_, less := bits.Sub64(k.lo, los[base+half], 0)
+		_, less = bits.Sub64(k.hi, his[base+half], less)
+		base += half * int(less^1)
+		n -= half
+	}
+	_, less := bits.Sub64(k.lo, los[base], 0)
+	_, less = bits.Sub64(k.hi, his[base], less)
+	return base + int(less^1)
 }
 
-func (l *list) key(p pos) u128      { return l.chunks[p.c].keys[p.i] }
-func (l *list) val(p pos) *entryVal { return &l.chunks[p.c].vals[p.i] }
+// search returns the index of the first key greater than k among his and
+// los (his all zero unless the list is wide).
+func (l *list) search(his, los []uint64, k u128) int {
+	switch {
+	case l.wide:
+		return upperBound128(his, los, k)
+	case k.hi != 0:
+		return len(los)
+	}
+	return upperBound64(los, k.lo)
+}
+
+func (l *list) key(p pos) u128 {
+	ch := l.chunks[p.c]
+	return u128{ch.hi[p.i], ch.lo[p.i]}
+}
 
 // lastAddr returns the last address of the entry at p.
 func (l *list) lastAddr(p pos) u128 {
 	ch := l.chunks[p.c]
-	return ch.keys[p.i].or(ones(int(ch.vals[p.i].host)))
+	return u128{ch.hi[p.i], ch.lo[p.i]}.or(ones(int(ch.hosts[p.i])))
 }
 
 // floor returns the position of the greatest key ≤ k.
 func (l *list) floor(k u128) (pos, bool) {
-	c := upperBound(l.firsts, k) - 1
+	c := l.search(l.firstHi, l.firstLo, k) - 1
 	if c < 0 {
 		return pos{}, false
 	}
 	ch := l.chunks[c]
-	return pos{c, upperBound(ch.keys[:ch.n], k) - 1}, true
+	return pos{c, l.search(ch.hi[:ch.n], ch.lo[:ch.n], k) - 1}, true
 }
 
 // first returns the position of the smallest key.
@@ -119,6 +151,15 @@ func (l *list) prev(p pos) (pos, bool) {
 		return pos{p.c - 1, l.chunks[p.c-1].n - 1}, true
 	}
 	return pos{}, false
+}
+
+// successor returns the position after floor position f (found is
+// floor's second result; false means before every entry).
+func (l *list) successor(f pos, found bool) (pos, bool) {
+	if !found {
+		return l.first()
+	}
+	return l.next(f)
 }
 
 // nextTagged returns the first position after p whose tag is at least min,
@@ -193,32 +234,44 @@ func (ch *chunk) top() uint8 {
 	return t
 }
 
+// move copies the n entries from index from of chunk src to index to of
+// chunk dst (which may be the same chunk); high halves only when wide.
+func (l *list) move(dst *chunk, to int, src *chunk, from, n int) {
+	if l.wide {
+		copy(dst.hi[to:to+n], src.hi[from:from+n])
+	}
+	copy(dst.lo[to:to+n], src.lo[from:from+n])
+	copy(dst.tags[to:to+n], src.tags[from:from+n])
+	copy(dst.hosts[to:to+n], src.hosts[from:from+n])
+	copy(dst.owner[to:to+n], src.owner[from:from+n])
+}
+
 // insert inserts an entry just after floor position f (found is floor's
 // second result, false to insert before every entry) and returns its
 // position. The caller sets its tag.
-func (l *list) insert(f pos, found bool, k u128, v entryVal) pos {
+func (l *list) insert(f pos, found bool, k u128, host uint8, owner string) pos {
+	if k.hi != 0 {
+		l.wide = true
+	}
+	id := l.owners.intern(owner)
 	l.n++
 	if len(l.chunks) == 0 {
-		ch := &chunk{n: 1}
-		ch.keys[0], ch.vals[0] = k, v
-		l.chunks = append(l.chunks, ch)
-		l.firsts = append(l.firsts, k)
+		l.chunks = append(l.chunks, &chunk{})
+		l.firstHi = append(l.firstHi, 0)
+		l.firstLo = append(l.firstLo, 0)
 		l.tops = append(l.tops, 0)
 		l.regroup(0)
-		return pos{}
 	}
 	at := pos{0, 0}
 	if found {
 		at = pos{f.c, f.i + 1}
 	}
 	ch := l.chunks[at.c]
-	copy(ch.keys[at.i+1:ch.n+1], ch.keys[at.i:ch.n])
-	copy(ch.tags[at.i+1:ch.n+1], ch.tags[at.i:ch.n])
-	copy(ch.vals[at.i+1:ch.n+1], ch.vals[at.i:ch.n])
-	ch.keys[at.i], ch.vals[at.i], ch.tags[at.i] = k, v, 0
+	l.move(ch, at.i+1, ch, at.i, ch.n-at.i)
+	ch.hi[at.i], ch.lo[at.i], ch.tags[at.i], ch.hosts[at.i], ch.owner[at.i] = k.hi, k.lo, 0, host, id
 	ch.n++
 	if at.i == 0 {
-		l.firsts[at.c] = k
+		l.firstHi[at.c], l.firstLo[at.c] = k.hi, k.lo
 	}
 	if ch.n == maxChunk {
 		l.split(at.c)
@@ -235,13 +288,11 @@ func (l *list) split(c int) {
 	ch := l.chunks[c]
 	const half = maxChunk / 2
 	nc := &chunk{n: maxChunk - half}
-	copy(nc.keys[:], ch.keys[half:])
-	copy(nc.tags[:], ch.tags[half:])
-	copy(nc.vals[:], ch.vals[half:])
-	clear(ch.vals[half:])
+	l.move(nc, 0, ch, half, nc.n)
 	ch.n = half
 	l.chunks = slices.Insert(l.chunks, c+1, nc)
-	l.firsts = slices.Insert(l.firsts, c+1, nc.keys[0])
+	l.firstHi = slices.Insert(l.firstHi, c+1, nc.hi[0])
+	l.firstLo = slices.Insert(l.firstLo, c+1, nc.lo[0])
 	l.tops = slices.Insert(l.tops, c+1, nc.top())
 	l.tops[c] = ch.top()
 	l.regroup(c)
@@ -252,19 +303,19 @@ func (l *list) delete(p pos) {
 	l.n--
 	ch := l.chunks[p.c]
 	old := ch.tags[p.i]
-	copy(ch.keys[p.i:], ch.keys[p.i+1:ch.n])
-	copy(ch.tags[p.i:], ch.tags[p.i+1:ch.n])
-	copy(ch.vals[p.i:], ch.vals[p.i+1:ch.n])
+	l.owners.release(ch.owner[p.i])
+	l.move(ch, p.i, ch, p.i+1, ch.n-p.i-1)
 	ch.n--
-	ch.vals[ch.n] = entryVal{}
+	ch.hi[ch.n] = 0 // keep unused high halves zero for a narrow list
 	if ch.n == 0 {
 		l.chunks = slices.Delete(l.chunks, p.c, p.c+1)
-		l.firsts = slices.Delete(l.firsts, p.c, p.c+1)
+		l.firstHi = slices.Delete(l.firstHi, p.c, p.c+1)
+		l.firstLo = slices.Delete(l.firstLo, p.c, p.c+1)
 		l.tops = slices.Delete(l.tops, p.c, p.c+1)
 		l.regroup(p.c)
 		return
 	}
-	l.firsts[p.c] = ch.keys[0]
+	l.firstHi[p.c], l.firstLo[p.c] = ch.hi[0], ch.lo[0]
 	if old == l.tops[p.c] {
 		l.setTop(p.c, ch.top())
 	}
@@ -283,29 +334,75 @@ func (l *list) delete(p pos) {
 // merge appends chunk c+1 to chunk c.
 func (l *list) merge(c int) {
 	a, b := l.chunks[c], l.chunks[c+1]
-	copy(a.keys[a.n:], b.keys[:b.n])
-	copy(a.tags[a.n:], b.tags[:b.n])
-	copy(a.vals[a.n:], b.vals[:b.n])
+	l.move(a, a.n, b, 0, b.n)
 	a.n += b.n
 	l.tops[c] = max(l.tops[c], l.tops[c+1])
 	l.chunks = slices.Delete(l.chunks, c+1, c+2)
-	l.firsts = slices.Delete(l.firsts, c+1, c+2)
+	l.firstHi = slices.Delete(l.firstHi, c+1, c+2)
+	l.firstLo = slices.Delete(l.firstLo, c+1, c+2)
 	l.tops = slices.Delete(l.tops, c+1, c+2)
 	l.regroup(c)
 }
 
 // clone returns a deep copy of l.
 func (l *list) clone() list {
-	c := list{
-		firsts: slices.Clone(l.firsts),
-		tops:   slices.Clone(l.tops),
-		groups: slices.Clone(l.groups),
-		chunks: make([]*chunk, len(l.chunks)),
-		n:      l.n,
-	}
+	c := *l
+	c.firstHi, c.firstLo = slices.Clone(l.firstHi), slices.Clone(l.firstLo)
+	c.tops, c.groups = slices.Clone(l.tops), slices.Clone(l.groups)
+	c.chunks = make([]*chunk, len(l.chunks))
 	for i, ch := range l.chunks {
 		nc := *ch
 		c.chunks[i] = &nc
 	}
+	c.owners = l.owners.clone()
 	return c
+}
+
+// owners interns owner names, so that chunks hold small IDs instead of
+// strings, and forgets a name when no entry uses it any more.
+type owners struct {
+	names []string
+	refs  []int
+	ids   map[string]uint32
+	free  []uint32 // IDs whose name is no longer used
+}
+
+// intern returns the ID of name and counts one more use.
+func (o *owners) intern(name string) uint32 {
+	if id, ok := o.ids[name]; ok {
+		o.refs[id]++
+		return id
+	}
+	if o.ids == nil {
+		o.ids = make(map[string]uint32)
+	}
+	var id uint32
+	if n := len(o.free); n > 0 {
+		id, o.free = o.free[n-1], o.free[:n-1]
+		o.names[id], o.refs[id] = name, 1
+	} else {
+		id = uint32(len(o.names))
+		o.names, o.refs = append(o.names, name), append(o.refs, 1)
+	}
+	o.ids[name] = id
+	return id
+}
+
+// release counts one use of id less.
+func (o *owners) release(id uint32) {
+	o.refs[id]--
+	if o.refs[id] == 0 {
+		delete(o.ids, o.names[id])
+		o.names[id] = ""
+		o.free = append(o.free, id)
+	}
+}
+
+func (o *owners) clone() owners {
+	return owners{
+		names: slices.Clone(o.names),
+		refs:  slices.Clone(o.refs),
+		ids:   maps.Clone(o.ids),
+		free:  slices.Clone(o.free),
+	}
 }

@@ -122,12 +122,15 @@ func (s *Space) list(a netip.Addr) (*list, bool) {
 
 // entry returns the entry at p of an IPv4 (is4) or IPv6 list.
 func (l *list) entry(p pos, is4 bool) Entry {
-	v := l.val(p)
+	ch := l.chunks[p.c]
 	width := 128
 	if is4 {
 		width = 32
 	}
-	return Entry{Owner: v.owner, Prefix: netip.PrefixFrom(fromU128(l.key(p), is4), width-int(v.host))}
+	return Entry{
+		Owner:  l.owners.names[ch.owner[p.i]],
+		Prefix: netip.PrefixFrom(fromU128(l.key(p), is4), width-int(ch.hosts[p.i])),
+	}
 }
 
 // Len returns the number of entries in the Space.
@@ -169,27 +172,32 @@ func (s *Space) Add(owner string, p netip.Prefix) error {
 		o := l.entry(low, is4)
 		return &OverlapError{Prefix: p, Other: o.Prefix, OtherOwner: o.Owner}
 	}
-	l.add(at, found, first, entryVal{owner: owner, host: uint8(p.Addr().BitLen() - p.Bits())})
+	l.add(at, found, first, uint8(p.Addr().BitLen()-p.Bits()), owner)
 	return nil
 }
 
 // add inserts a free range as an entry just after floor position at
 // (found false: before every entry) and tags it and the entry after it.
-func (l *list) add(at pos, found bool, first u128, v entryVal) {
-	p := l.insert(at, found, first, v)
+func (l *list) add(at pos, found bool, first u128, host uint8, owner string) {
+	p := l.insert(at, found, first, host, owner)
 	l.tagGap(p)
 	if q, ok := l.next(p); ok {
 		l.tagGap(q)
 	}
 }
 
+// gapStart returns the first address after the entry before p, or zero.
+func (l *list) gapStart(p pos) u128 {
+	if q, ok := l.prev(p); ok {
+		a, _ := l.lastAddr(q).addOne()
+		return a
+	}
+	return u128{}
+}
+
 // tagGap tags the entry at p with gapTag of the free gap before it.
 func (l *list) tagGap(p pos) {
-	var a u128 // the first free address before p
-	if q, ok := l.prev(p); ok {
-		a, _ = l.lastAddr(q).addOne()
-	}
-	b := l.key(p)
+	a, b := l.gapStart(p), l.key(p)
 	if b == a {
 		l.setTag(p, 0)
 		return
@@ -224,19 +232,15 @@ func (s *Space) Remove(p netip.Prefix) bool {
 	l, _ := s.list(p.Addr())
 	first := toU128(p.Addr())
 	at, found := l.floor(first)
-	if !found || l.key(at) != first || int(l.val(at).host) != p.Addr().BitLen()-p.Bits() {
+	if !found || l.key(at) != first || int(l.chunks[at.c].hosts[at.i]) != p.Addr().BitLen()-p.Bits() {
 		return false
 	}
+	// The gap before the next entry grows by the entry: tag it first,
+	// while the positions hold.
+	if q, ok := l.next(at); ok {
+		l.setTag(q, gapTag(l.gapStart(at), l.key(q).subOne()))
+	}
 	l.delete(at)
-	// The gap before the next entry grew.
-	if q, ok := l.floor(first); ok {
-		at, found = l.next(q)
-	} else {
-		at, found = l.first()
-	}
-	if found {
-		l.tagGap(at)
-	}
 	return true
 }
 
@@ -287,12 +291,12 @@ func (s *Space) Allocate(owner string, within netip.Prefix, bits int) (netip.Pre
 	host := within.Addr().BitLen() - bits
 	cand, last := bounds(within)
 	mask := ones(host)
-	// r is the first entry that ends at or after cand.
-	r, ok := l.floor(cand)
-	if !ok {
-		r, ok = l.first()
-	} else if l.lastAddr(r).less(cand) {
-		r, ok = l.next(r)
+	// The block goes after entry ins; r is the first entry that ends at
+	// or after cand.
+	ins, insFound := l.floor(cand)
+	r, ok := l.successor(ins, insFound)
+	if insFound && !l.lastAddr(ins).less(cand) {
+		r, ok = ins, true
 	}
 	if ok && !cand.or(mask).less(l.key(r)) {
 		// Entry r overlaps the block at cand. Every gap after r starts
@@ -313,10 +317,9 @@ func (s *Space) Allocate(owner string, within netip.Prefix, bits int) (netip.Pre
 		if over || last.less(next) {
 			return netip.Prefix{}, s.noRoom(within, bits)
 		}
-		cand = next
+		cand, ins, insFound = next, q, true
 	}
-	at, found := l.floor(cand)
-	l.add(at, found, cand, entryVal{owner: owner, host: uint8(host)})
+	l.add(ins, insFound, cand, uint8(host), owner)
 	return netip.PrefixFrom(fromU128(cand, is4), bits), nil
 }
 
