@@ -262,7 +262,9 @@ func TestAZ2SecurityRules(t *testing.T) {
 
 func TestAZ3Routes(t *testing.T) {
 	rt := func(routes ...flex.Route) func() flex.Resource {
-		return func() flex.Resource { return &flex.RouteTable{Meta: meta(id(flex.TypeRouteTable, "rt")), Routes: routes} }
+		return func() flex.Resource {
+			return &flex.RouteTable{Meta: meta(id(flex.TypeRouteTable, "rt")), Routes: routes}
+		}
 	}
 	many := make([]flex.Route, fake.MaxRoutes+1)
 	for i := range many {
@@ -353,7 +355,7 @@ func TestAZ5VPN(t *testing.T) {
 		putCase{name: "AZ-5 gateway needs GatewaySubnet", setup: noGatewaySubnet, put: gw("VpnGw1", false, 0), kind: flex.ErrInvalid, rule: "AZ-5"},
 		putCase{name: "AZ-5 gateway needs its VNet", put: gw("VpnGw1", false, 0), kind: flex.ErrNotFound},
 		putCase{name: "AZ-9 AZ SKU where there are no zones", setup: gatewayNet,
-			put: func() flex.Resource { r := gw("VpnGw1AZ", false, 0)(); r.Metadata().Region = network.WestUS; return r },
+			put:  func() flex.Resource { r := gw("VpnGw1AZ", false, 0)(); r.Metadata().Region = network.WestUS; return r },
 			kind: flex.ErrInvalid, rule: "AZ-9"},
 	)
 	runPutCases(t, cases)
