@@ -243,8 +243,8 @@ func (s *Principals) Add(ps ...Principal) (int, error) {
 			l.Add("CAT-9", "%s is already %v; a directory object is either a user or a group", p, other)
 			continue
 		}
-		if _, member := s.m[k]; !member {
-			batch[k] = p
+		if _, member := s.m[k]; !member && !ok {
+			batch[k] = p // the first spelling stays
 		}
 	}
 	if err := l.Err(); err != nil {
