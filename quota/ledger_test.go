@@ -121,11 +121,15 @@ func TestReservationLifecycle(t *testing.T) {
 		t.Fatalf("VDAs after commit+release = %d; want 10", got)
 	}
 
+	before := l.Usage()
 	r2, err := l.Reserve(Change{Subscription: "S", Catalog: "C", VDAs: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
 	r2.Release()
+	if diff := cmp.Diff(before, l.Usage()); diff != "" {
+		t.Fatalf("Release did not give the reservation back (-before +after):\n%s", diff)
+	}
 	r2.Release()
 	if err := r2.Commit(); !errors.Is(err, ErrInvalidChange) {
 		t.Fatalf("Commit after Release = %v; want ErrInvalidChange", err)
@@ -232,6 +236,15 @@ func TestLimits(t *testing.T) {
 			want: []*LimitError{{Rule: "LIM-6", Scope: "resource location R1", Unit: "Active Directory domains", Limit: 1, InUse: 1, Requested: 1,
 				Breakdown: []Share{{Name: "a.example", InUse: 1}}}},
 			msg: "LIM-6: resource location R1: adding 1 Active Directory domain would make 2, over the limit of 1 (in use 1: a.example)",
+		},
+		{
+			name:   "LIM-6 a reserved domain counts",
+			setup:  []Change{rl("R1")},
+			hold:   []Change{{ResourceLocation: "R1", Domain: "a.example", DomainRefs: 1}},
+			change: Change{ResourceLocation: "R1", Domain: "b.example", DomainRefs: 1},
+			want: []*LimitError{{Rule: "LIM-6", Scope: "resource location R1", Unit: "Active Directory domains", Limit: 1, Reserved: 1, Requested: 1,
+				Breakdown: []Share{{Name: "a.example", Reserved: 1}}}},
+			msg: "LIM-6: resource location R1: adding 1 Active Directory domain would make 2, over the limit of 1 (in use 0; reserved by operations in progress 1: a.example)",
 		},
 		{
 			name:   "LIM-6 more references on the same domain admitted",
