@@ -220,3 +220,38 @@ func ExampleNoRoomError() {
 	// Output:
 	// 128 25
 }
+
+func ExampleOverlapError_Error() {
+	err := &ipam.OverlapError{
+		Prefix:     ipam.MustParsePrefix("10.0.0.0/24"),
+		Other:      ipam.MustParsePrefix("10.0.0.0/16"),
+		OtherOwner: "customer VNet hub-vnet",
+	}
+	fmt.Println(err.Error())
+	// Output:
+	// 10.0.0.0/24 overlaps 10.0.0.0/16 owned by customer VNet hub-vnet
+}
+
+func ExampleNoRoomError_Error() {
+	full := &ipam.NoRoomError{Within: ipam.MustParsePrefix("10.0.0.0/22"), Bits: 24, Largest: -1}
+	fragmented := &ipam.NoRoomError{Within: ipam.MustParsePrefix("10.0.0.0/22"), Bits: 24, Free: 384, Largest: 25}
+	fmt.Println(full.Error())
+	fmt.Println(fragmented.Error())
+	// Output:
+	// ipam: no free /24 in 10.0.0.0/22: it is full
+	// ipam: no free /24 in 10.0.0.0/22: 384 addresses free, the largest free block is a /25
+}
+
+func ExampleParseError_Error() {
+	_, err := ipam.ParsePrefix("fe80::%eth0/64")
+	fmt.Println(err.Error())
+	// Output:
+	// ipam: parse "fe80::%eth0/64": zone "%eth0" is not allowed in an address range; leave out the %zone
+}
+
+func ExampleParseError_Unwrap() {
+	_, err := ipam.ParsePrefix("10.0.0.0/33")
+	fmt.Println(errors.Unwrap(err) == ipam.ErrBits)
+	// Output:
+	// true
+}

@@ -163,7 +163,7 @@ func TestSpaceMatchesModel(t *testing.T) {
 			"AddMany": func(t *rapid.T) {
 				// Small blocks by the hundred, so that chunks split and
 				// merge.
-				n := rapid.IntRange(50, 250).Draw(t, "n")
+				n := rapid.IntRange(30, 200).Draw(t, "n")
 				bits := rapid.IntRange(26, 32).Draw(t, "bits")
 				seed := rapid.Uint64().Draw(t, "seed")
 				for i := range n {

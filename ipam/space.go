@@ -68,15 +68,16 @@ type NoRoomError struct {
 	Largest int
 }
 
-// Error returns "no free /24 in 10.0.0.0/22: 384 addresses free, the
-// largest free block is a /25" or "no free /24 in 10.0.0.0/22: it is full".
+// Error returns "ipam: no free /24 in 10.0.0.0/22: 384 addresses free, the
+// largest free block is a /25", or "ipam: no free /24 in 10.0.0.0/22: it
+// is full".
 func (e *NoRoomError) Error() string {
 	if e.Largest < 0 {
 		return fmt.Sprintf("ipam: no free /%d in %s: it is full", e.Bits, e.Within)
 	}
 	free := groupDigits(fmt.Sprint(e.Free))
 	if e.Free == math.MaxUint64 {
-		free = "more than " + free
+		free = "at least " + free
 	}
 	return fmt.Sprintf("ipam: no free /%d in %s: %s addresses free, the largest free block is a /%d",
 		e.Bits, e.Within, free, e.Largest)
@@ -100,8 +101,9 @@ func checkPrefix(op string, p netip.Prefix) error {
 // address plan of a subscription, a hub or a VNet. The zero value is an
 // empty Space ready to use.
 //
-// Overlapping, Add and Remove take O(log n) time plus a move of at most one
-// bounded chunk of entries. Each entry is tagged with the largest aligned
+// Add and Remove take O(log n) time plus a move of at most one bounded
+// chunk of entries; Overlapping takes O(log n) time plus the entries it
+// returns. Each entry is tagged with the largest aligned
 // block that fits in the free gap before it, and the tags are summarised
 // per chunk and per group of chunks, so Allocate skips over used space
 // (packed back to back or scattered) without visiting each entry.
@@ -165,9 +167,11 @@ func (s *Space) Add(owner string, p netip.Prefix) error {
 	first, last := bounds(p)
 	at, found := l.floor(last)
 	if found && !l.lastAddr(at).less(first) {
-		low := at
-		for q, ok := l.prev(at); ok && !l.lastAddr(q).less(first); q, ok = l.prev(q) {
-			low = q
+		// The lowest entry p overlaps is the first that ends at or
+		// after first.
+		low, ok := l.floor(first)
+		if !ok || l.lastAddr(low).less(first) {
+			low, _ = l.successor(low, ok)
 		}
 		o := l.entry(low, is4)
 		return &OverlapError{Prefix: p, Other: o.Prefix, OtherOwner: o.Owner}
