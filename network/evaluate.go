@@ -2,6 +2,7 @@ package network
 
 import (
 	"fmt"
+	"math"
 	"net/netip"
 
 	"github.com/daasflex/daasflex/ipam"
@@ -76,15 +77,22 @@ func Evaluate(rules []SecurityRule, f Flow) Decision {
 	if !f.Direction.IsValid() {
 		return Decision{Access: Deny}
 	}
-	best, bestPrio := -1, 0
+	best, bestPrio := -1, math.MaxInt
 	ported := f.Protocol.hasPorts()
 	for i := range rules {
 		r := &rules[i]
-		if r.Direction != f.Direction || (best >= 0 && r.Priority >= bestPrio) ||
+		if r.Priority >= bestPrio || r.Direction != f.Direction ||
 			(r.Protocol != AnyProtocol && r.Protocol != f.Protocol) {
 			continue
 		}
-		if r.matches(&f, ported) {
+		if ported {
+			if !portsMatch(r.DestinationPorts, f.DestinationPort) || !portsMatch(r.SourcePorts, f.SourcePort) {
+				continue
+			}
+		} else if !allPorts(r.DestinationPorts) || !allPorts(r.SourcePorts) {
+			continue
+		}
+		if addressesMatch(r.Destinations, f.Destination, &f) && addressesMatch(r.Sources, f.Source, &f) {
 			best, bestPrio = i, r.Priority
 		}
 	}
@@ -116,19 +124,6 @@ func defaultDecision(f *Flow) Decision {
 		return Decision{Access: Allow, Rule: "AllowInternetOutBound", Priority: 65001, Default: true}
 	}
 	return Decision{Access: Deny, Rule: "DenyAllOutBound", Priority: 65500, Default: true}
-}
-
-// matches reports whether r applies to f, direction and protocol aside;
-// ported is f.Protocol.hasPorts().
-func (r *SecurityRule) matches(f *Flow, ported bool) bool {
-	if ported {
-		if !portsMatch(r.DestinationPorts, f.DestinationPort) || !portsMatch(r.SourcePorts, f.SourcePort) {
-			return false
-		}
-	} else if !allPorts(r.DestinationPorts) || !allPorts(r.SourcePorts) {
-		return false
-	}
-	return addressesMatch(r.Destinations, f.Destination, f) && addressesMatch(r.Sources, f.Source, f)
 }
 
 func portsMatch(ps []PortRange, n uint16) bool {

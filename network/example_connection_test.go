@@ -323,3 +323,21 @@ func ExampleDeleteVWANRange() {
 	fmt.Println(err)
 	// Output: NET-13: cannot delete 10.200.0.0/24, the spoke's last IPv4 address range; a connection keeps at least one
 }
+
+func ExampleKind_HasState() {
+	fmt.Println(network.KindVWanConnection.HasState(network.StateVWanConnectionFailed))
+	fmt.Println(network.KindAzureVpn.HasState(network.StateNatGatewayFailed))
+	// Output:
+	// true
+	// false
+}
+
+func ExampleVPNSpec_Preferred() {
+	s := network.VPNSpec{DNS: []netip.Addr{netip.MustParseAddr("10.10.0.53"), netip.MustParseAddr("10.11.0.53")}}
+	fmt.Println(s.Preferred())
+	s.PreferredDNS = netip.MustParseAddr("10.11.0.53")
+	fmt.Println(s.Preferred())
+	// Output:
+	// 10.10.0.53
+	// 10.11.0.53
+}

@@ -168,3 +168,55 @@ func ExampleParseProtocol() {
 	// Inbound <nil>
 	// Deny <nil>
 }
+
+func ExampleSecurityRule_Validate() {
+	r := network.SecurityRule{
+		Name: "AllowProbe", Priority: 200, Direction: network.Inbound, Access: network.Allow, Protocol: network.TCP,
+		Sources:          []network.Address{network.TagAddress(network.TagAzureLoadBalancer)},
+		SourcePorts:      []network.PortRange{network.AnyPort()},
+		Destinations:     []network.Address{network.PrefixAddress(netip.MustParsePrefix("10.0.0.0/24")), network.HostAddress(netip.MustParseAddr("10.0.1.4"))},
+		DestinationPorts: []network.PortRange{network.Port(80), network.Ports(8080, 8090)},
+	}
+	fmt.Println(r)
+	fmt.Println(r.Validate())
+	// Output:
+	// 200 Inbound Allow Tcp AzureLoadBalancer:* -> 10.0.0.0/24,10.0.1.4/32:80,8080-8090 AllowProbe
+	// <nil>
+}
+
+func ExampleAzureHostIP() {
+	fmt.Println(network.AzureHostIP())
+	// Output: 168.63.129.16
+}
+
+func ExampleParseDirection() {
+	d, err := network.ParseDirection("Outbound")
+	fmt.Println(d, err)
+	_, err = network.ParseDirection("sideways")
+	fmt.Println(err)
+	// Output:
+	// Outbound <nil>
+	// network: direction "sideways": want Inbound or Outbound
+}
+
+func ExampleParseAccess() {
+	a, err := network.ParseAccess("allow")
+	fmt.Println(a, err)
+	// Output: Allow <nil>
+}
+
+func ExampleDecision_Allowed() {
+	d := network.Evaluate(nil, network.Flow{Direction: network.Inbound, Protocol: network.TCP,
+		Source: netip.MustParseAddr("20.1.2.3"), Destination: netip.MustParseAddr("10.0.0.4"), DestinationPort: 443,
+		VirtualNetwork: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/24")}})
+	fmt.Println(d.Allowed(), d.Rule, d.Default)
+	// Output: false DenyAllInBound true
+}
+
+func ExampleCustomerPolicy_Validate() {
+	p := network.CustomerPolicy{Proxy: netip.MustParseAddrPort("10.0.2.10:0")}
+	fmt.Println(p.Validate())
+	// Output:
+	// FW-3: no Flex range; want the connection's Flex range, such as 10.1.0.0/24
+	// FW-3: proxy 10.0.2.10:0: want an IPv4 address and a port from 1 to 65535
+}

@@ -158,3 +158,14 @@ func ExampleParseRegion() {
 	// westus2 <nil>
 	// true
 }
+
+func ExampleNewRouteTable() {
+	connected := []netip.Prefix{netip.MustParsePrefix("100.70.0.0/16")}
+	_, err := network.NewRouteTable(connected,
+		network.MustParseRoute("nva,0.0.0.0/0,VirtualAppliance,100.70.0.4"),
+		network.MustParseRoute("NVA,10.1.0.0/16,VirtualAppliance,20.0.0.4"))
+	fmt.Println(err)
+	// Output:
+	// NET-6: route "NVA": next hop IP 20.0.0.4 is not internal; want an address in 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or a connected network [100.70.0.0/16]
+	// NET-6: route name "NVA" is used more than once; route names are unique per connection
+}

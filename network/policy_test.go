@@ -208,6 +208,7 @@ func TestFirewallPolicyValidate(t *testing.T) {
 		}, []string{"TRB-1"}},
 		{"FW-5/RDP access from a /27", func(p *network.FirewallPolicy) { p.RDPAccess = pfx("10.0.9.32/27") }, nil},
 		{"FW-5/RDP access from a single address", func(p *network.FirewallPolicy) { p.RDPAccess = pfx("10.0.9.33/32") }, nil},
+		// RULE TRB-3: the RDP access source range is at most a /27.
 		{"FW-5/RDP access from a /26 refused (TRB-3)", func(p *network.FirewallPolicy) { p.RDPAccess = pfx("10.0.9.0/26") }, []string{"FW-5"}},
 		{"FW-5/RDP access from inside the VNet refused", func(p *network.FirewallPolicy) { p.RDPAccess = pfx("192.168.0.32/27") }, []string{"FW-5"}},
 	}
