@@ -1,6 +1,7 @@
 package ipam
 
 import (
+	"encoding/binary"
 	"maps"
 	"math/bits"
 	"slices"
@@ -162,31 +163,54 @@ func (l *list) successor(f pos, found bool) (pos, bool) {
 	return l.next(f)
 }
 
-// nextTagged returns the first position after p whose tag is at least min,
-// skipping groups and chunks whose greatest tag is smaller.
-func (l *list) nextTagged(p pos, min uint8) (pos, bool) {
+// nextTagged returns the first position after p whose tag is at least
+// want, skipping groups and chunks whose greatest tag is smaller.
+func (l *list) nextTagged(p pos, want uint8) (pos, bool) {
 	ch := l.chunks[p.c]
-	for i := p.i + 1; i < ch.n; i++ {
-		if ch.tags[i] >= min {
-			return pos{p.c, i}, true
-		}
+	if i := firstAtLeast(ch.tags[p.i+1:ch.n], want); i >= 0 {
+		return pos{p.c, p.i + 1 + i}, true
 	}
-	for c := p.c + 1; c < len(l.tops); c++ {
-		if c%group == 0 && l.groups[c/group] < min {
-			c += group - 1
-			continue
+	for c := p.c + 1; c < len(l.tops); {
+		g := c / group
+		if l.groups[g] >= want {
+			end := min((g+1)*group, len(l.tops))
+			if j := firstAtLeast(l.tops[c:end], want); j >= 0 {
+				c += j
+				ch := l.chunks[c]
+				return pos{c, firstAtLeast(ch.tags[:ch.n], want)}, true
+			}
 		}
-		if l.tops[c] < min {
-			continue
+		h := firstAtLeast(l.groups[g+1:], want)
+		if h < 0 {
+			break
 		}
-		ch := l.chunks[c]
-		for i := range ch.n {
-			if ch.tags[i] >= min {
-				return pos{c, i}, true
+		c = (g + 1 + h) * group
+	}
+	return pos{}, false
+}
+
+// firstAtLeast returns the index of the first byte of b that is at least
+// want, or -1. It tests eight bytes at a time.
+func firstAtLeast(b []uint8, want uint8) int {
+	i := 0
+	if want >= 1 && want <= 128 {
+		// A byte x < 128 has its top bit set in x + (128-want) exactly
+		// when x ≥ want, and bytes ≥ 128 are at least want anyway, so no
+		// carry between bytes can make a word look like a hit.
+		const ones, tops = 0x0101010101010101, 0x8080808080808080
+		add := ones * uint64(128-want)
+		for ; i+8 <= len(b); i += 8 {
+			if x := binary.LittleEndian.Uint64(b[i:]); (x+add|x)&tops != 0 {
+				break
 			}
 		}
 	}
-	return pos{}, false
+	for ; i < len(b); i++ {
+		if b[i] >= want {
+			return i
+		}
+	}
+	return -1
 }
 
 // setTag replaces the tag at p.
