@@ -278,7 +278,7 @@ func (s Spec) checkIdentity(l *rule.List, connected bool) []network.Warning {
 		l.Add("IDN-1", "domain type %v is not one of: non-domain-joined, Active Directory, Entra hybrid joined", d)
 	} else if session.IsValid() && !IdentitySupported(connected, session, persistence, d) {
 		if !connected {
-			l.Add("IDN-2", "a %v catalog needs a network connection; with No connectivity only non-domain-joined is supported", d)
+			l.Add("IDN-2", "%s catalog needs a network connection; with No connectivity only non-domain-joined is supported", withArticle(d))
 		} else {
 			l.Add("IDN-1", "%v %v machines cannot be %v", persistence, session, d)
 		}
@@ -287,7 +287,7 @@ func (s Spec) checkIdentity(l *rule.List, connected bool) []network.Warning {
 	case d.Joined():
 		l.Append(s.AD.Validate())
 	case s.AD != (image.ADConfig{}):
-		l.Add("IDN-4", "Active Directory settings given for a %v catalog; clear them or choose Active Directory or Entra hybrid joined", d)
+		l.Add("IDN-4", "Active Directory settings given for %s catalog; clear them or choose Active Directory or Entra hybrid joined", withArticle(d))
 	}
 	if s.Intune && !IntuneSupported(session, persistence, s.Image.OS, d) {
 		l.Add("IDN-3", "Intune enrollment asked for %v %v %v machines on %v; only persistent (static) single-session Windows 11 machines that are Entra hybrid joined can be enrolled",

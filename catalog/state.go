@@ -304,13 +304,13 @@ func (r AddMachinesRequest) Validate(domain image.DomainType) error {
 	}
 	if domain.Joined() {
 		if msg := accountProblemFor(r.ServiceAccount); msg != "" {
-			l.Add("CAT-6", "service account %q %s; a %v catalog needs the service account again to add machines to the domain", r.ServiceAccount, msg, domain)
+			l.Add("CAT-6", "service account %q %s; %s catalog needs the service account again to add machines to the domain", r.ServiceAccount, msg, withArticle(domain))
 		}
 		if r.Password.IsZero() {
-			l.Add("CAT-6", "no service account password; a %v catalog needs it again to add machines to the domain", domain)
+			l.Add("CAT-6", "no service account password; %s catalog needs it again to add machines to the domain", withArticle(domain))
 		}
 	} else if r.ServiceAccount != "" || !r.Password.IsZero() {
-		l.Add("CAT-6", "service account credentials given for a %v catalog; they are needed only for domain-joined catalogs, clear them", domain)
+		l.Add("CAT-6", "service account credentials given for %s catalog; they are needed only for domain-joined catalogs, clear them", withArticle(domain))
 	}
 	return l.Err()
 }
