@@ -89,9 +89,9 @@ func (t *Tenant) RemoveSubscription(ctx context.Context, name string) error {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	s, ok := t.subs[fold(name)]
-	if !ok {
-		return Errorf(ErrNotFound, op, obj, "the tenant has no subscription named %q", name)
+	s, err := t.subscription(op, name)
+	if err != nil {
+		return err
 	}
 	if len(t.subs) == 1 {
 		return Errorf(ErrPrecondition, op, obj, "SUB-4: %q is the tenant's last subscription; at least one must remain", s.name)
