@@ -159,7 +159,19 @@ func (l *Ledger) init() {
 type Reservation struct {
 	l      *Ledger
 	change Change
+	ent    entries  // what change touches; kept alive by its own amounts until it is done
 	state  resState // guarded by l.mu
+}
+
+// entries are the ledger entries one Change touches, looked up once by
+// check and apply so that Commit and Release need no map lookups. An entry
+// with a reservation in progress has a non-zero gauge and so is never
+// dropped while the reservation holds a pointer to it.
+type entries struct {
+	cat            *catalogEntry
+	sub            *subEntry
+	loc            *locationEntry
+	locDom, tenDom *gauge
 }
 
 type resState uint8
@@ -190,11 +202,12 @@ func (l *Ledger) Reserve(c Change) (*Reservation, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.init()
-	if err := l.check(c); err != nil {
+	r := &Reservation{l: l, change: c}
+	if err := l.check(c, &r.ent); err != nil {
 		return nil, err
 	}
-	l.apply(c, (*gauge).reserve)
-	return &Reservation{l: l, change: c}, nil
+	l.apply(c, &r.ent, (*gauge).reserve)
+	return r, nil
 }
 
 // Commit makes the reservation's change usage. Committing again does
@@ -214,7 +227,7 @@ func (r *Reservation) Commit() error {
 		return fmt.Errorf("%w: commit of a released reservation", ErrInvalidChange)
 	}
 	r.state = committed
-	l.apply(r.change, (*gauge).commit)
+	l.apply(r.change, &r.ent, (*gauge).commit)
 	return nil
 }
 
@@ -231,14 +244,14 @@ func (r *Reservation) Release() {
 		return
 	}
 	r.state = released
-	l.apply(r.change, (*gauge).release)
+	l.apply(r.change, &r.ent, (*gauge).release)
 }
 
 // Change returns the change the reservation holds.
 func (r *Reservation) Change() Change { return r.change }
 
 // check reports every reason c cannot be reserved now. Called with l.mu held.
-func (l *Ledger) check(c Change) error {
+func (l *Ledger) check(c Change, ent *entries) error {
 	var bad []string
 	badf := func(format string, args ...any) { bad = append(bad, fmt.Sprintf(format, args...)) }
 	for _, a := range []struct {
@@ -271,10 +284,10 @@ func (l *Ledger) check(c Change) error {
 	lim := l.lim()
 	var limits rule.List
 	if c.Catalogs != 0 || c.VDAs != 0 {
-		l.checkCatalog(c, lim, badf, &limits)
+		l.checkCatalog(c, ent, lim, badf, &limits)
 	}
 	if c.ResourceLocation != "" && (c.ResourceLocations != 0 || c.DomainRefs != 0 || c.SingleSessionUsers != 0 || c.MultiSessionUsers != 0) {
-		l.checkLocation(c, lim, badf, &limits)
+		l.checkLocation(c, ent, lim, badf, &limits)
 	}
 	if len(bad) > 0 {
 		return fmt.Errorf("%w: %s", ErrInvalidChange, strings.Join(bad, "; "))
@@ -282,8 +295,9 @@ func (l *Ledger) check(c Change) error {
 	return limits.Err()
 }
 
-func (l *Ledger) checkCatalog(c Change, lim Limits, badf func(string, ...any), limits *rule.List) {
-	ce := l.catalogs[c.Catalog]
+func (l *Ledger) checkCatalog(c Change, ent *entries, lim Limits, badf func(string, ...any), limits *rule.List) {
+	ce, se := l.catalogs[c.Catalog], l.subs[c.Subscription]
+	ent.cat, ent.sub = ce, se
 	if ce != nil && ce.sub != c.Subscription {
 		badf("catalog %q belongs to subscription %q, not %q", c.Catalog, ce.sub, c.Subscription)
 		return
@@ -330,7 +344,7 @@ func (l *Ledger) checkCatalog(c Change, lim Limits, badf func(string, ...any), l
 		}
 	case c.VDAs > 0:
 		var sv gauge
-		if se := l.subs[c.Subscription]; se != nil {
+		if se != nil {
 			sv = se.vdas
 		}
 		if !fits("LIM-4", sv.high(), c.VDAs, lim.VDAsPerSubscription) {
@@ -339,8 +353,9 @@ func (l *Ledger) checkCatalog(c Change, lim Limits, badf func(string, ...any), l
 	}
 }
 
-func (l *Ledger) checkLocation(c Change, lim Limits, badf func(string, ...any), limits *rule.List) {
+func (l *Ledger) checkLocation(c Change, ent *entries, lim Limits, badf func(string, ...any), limits *rule.List) {
 	le := l.locations[c.ResourceLocation]
+	ent.loc = le
 	scope := "resource location " + c.ResourceLocation
 	switch c.ResourceLocations {
 	case 1:
@@ -397,6 +412,7 @@ func (l *Ledger) checkLocation(c Change, lim Limits, badf func(string, ...any), 
 	switch {
 	case c.DomainRefs < 0:
 		g := le.domains[c.Domain]
+		ent.locDom, ent.tenDom = g, l.domains[c.Domain]
 		if g == nil || g.low() < -c.DomainRefs {
 			have := 0
 			if g != nil {
@@ -405,10 +421,11 @@ func (l *Ledger) checkLocation(c Change, lim Limits, badf func(string, ...any), 
 			badf("resource location %q cannot remove %s references on domain %q; it holds %s not already being removed", c.ResourceLocation, group(-c.DomainRefs), c.Domain, group(have))
 		}
 	case c.DomainRefs > 0:
-		if le.domains[c.Domain] == nil && !fits("LIM-6", len(le.domains), 1, lim.ADDomainsPerResourceLocation) {
+		ent.locDom, ent.tenDom = le.domains[c.Domain], l.domains[c.Domain]
+		if ent.locDom == nil && !fits("LIM-6", len(le.domains), 1, lim.ADDomainsPerResourceLocation) {
 			limits.Append(l.limitError("LIM-6", scope, "Active Directory domains", lim.ADDomainsPerResourceLocation, domainCount(le.domains), 1, domainShares(le.domains)))
 		}
-		if l.domains[c.Domain] == nil && !fits("LIM-1", len(l.domains), 1, lim.ADDomainsPerTenant) {
+		if ent.tenDom == nil && !fits("LIM-1", len(l.domains), 1, lim.ADDomainsPerTenant) {
 			limits.Append(l.limitError("LIM-1", "tenant", "Active Directory domains", lim.ADDomainsPerTenant, domainCount(l.domains), 1, domainShares(l.domains)))
 		}
 	}
@@ -498,21 +515,26 @@ func (l *Ledger) limitError(id, scope, unit string, limit int, g gauge, add int,
 	return &LimitError{Rule: id, Scope: scope, Unit: unit, Limit: limit, InUse: g.used, Reserved: g.plus, Requested: add, Breakdown: shares}
 }
 
-// apply runs op with each amount of c on every gauge c touches, creating
-// entries as needed and dropping those that return to zero. Called with l.mu
-// held, after check admitted c.
-func (l *Ledger) apply(c Change, op func(*gauge, int)) {
+// apply runs op with each amount of c on every gauge c touches, through
+// ent, looking up or creating the entries ent lacks and dropping those that
+// return to zero. Called with l.mu held, after check admitted c.
+func (l *Ledger) apply(c Change, ent *entries, op func(*gauge, int)) {
 	if c.Catalogs != 0 || c.VDAs != 0 {
-		se := l.subs[c.Subscription]
+		if ent.sub == nil {
+			ent.sub = l.subs[c.Subscription]
+		}
+		se := ent.sub
 		if se == nil {
 			se = &subEntry{names: make(map[string]*catalogEntry)}
-			l.subs[c.Subscription] = se
+			l.subs[c.Subscription], ent.sub = se, se
 		}
-		ce := l.catalogs[c.Catalog]
+		if ent.cat == nil {
+			ent.cat = l.catalogs[c.Catalog]
+		}
+		ce := ent.cat
 		if ce == nil {
 			ce = &catalogEntry{sub: c.Subscription}
-			l.catalogs[c.Catalog] = ce
-			se.names[c.Catalog] = ce
+			l.catalogs[c.Catalog], se.names[c.Catalog], ent.cat = ce, ce, ce
 		}
 		if c.Catalogs != 0 {
 			op(&ce.exists, c.Catalogs)
@@ -526,16 +548,19 @@ func (l *Ledger) apply(c Change, op func(*gauge, int)) {
 		if ce.exists.isZero() && ce.vdas.isZero() {
 			delete(l.catalogs, c.Catalog)
 			delete(se.names, c.Catalog)
-		}
-		if len(se.names) == 0 {
-			delete(l.subs, c.Subscription)
+			if len(se.names) == 0 {
+				delete(l.subs, c.Subscription)
+			}
 		}
 	}
 	if c.ResourceLocations != 0 || c.DomainRefs != 0 || c.SingleSessionUsers != 0 || c.MultiSessionUsers != 0 {
-		le := l.locations[c.ResourceLocation]
+		if ent.loc == nil {
+			ent.loc = l.locations[c.ResourceLocation]
+		}
+		le := ent.loc
 		if le == nil {
 			le = &locationEntry{domains: make(map[string]*gauge)}
-			l.locations[c.ResourceLocation] = le
+			l.locations[c.ResourceLocation], ent.loc = le, le
 		}
 		if c.ResourceLocations != 0 {
 			op(&le.exists, c.ResourceLocations)
@@ -548,8 +573,8 @@ func (l *Ledger) apply(c Change, op func(*gauge, int)) {
 			op(&le.multi, c.MultiSessionUsers)
 		}
 		if c.DomainRefs != 0 {
-			applyDomain(le.domains, c.Domain, c.DomainRefs, op)
-			applyDomain(l.domains, c.Domain, c.DomainRefs, op)
+			ent.locDom = applyDomain(le.domains, ent.locDom, c.Domain, c.DomainRefs, op)
+			ent.tenDom = applyDomain(l.domains, ent.tenDom, c.Domain, c.DomainRefs, op)
 		}
 		if le.exists.isZero() && le.single.isZero() && le.multi.isZero() && len(le.domains) == 0 {
 			delete(l.locations, c.ResourceLocation)
@@ -557,8 +582,12 @@ func (l *Ledger) apply(c Change, op func(*gauge, int)) {
 	}
 }
 
-func applyDomain(m map[string]*gauge, name string, d int, op func(*gauge, int)) {
-	g := m[name]
+// applyDomain runs op on g, domain name's gauge in m, creating it when g is
+// nil and dropping it at zero; it returns g.
+func applyDomain(m map[string]*gauge, g *gauge, name string, d int, op func(*gauge, int)) *gauge {
+	if g == nil {
+		g = m[name]
+	}
 	if g == nil {
 		g = &gauge{}
 		m[name] = g
@@ -567,4 +596,5 @@ func applyDomain(m map[string]*gauge, name string, d int, op func(*gauge, int)) 
 	if g.isZero() {
 		delete(m, name)
 	}
+	return g
 }
