@@ -3,6 +3,7 @@ package ipam_test
 import (
 	"errors"
 	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -12,9 +13,6 @@ import (
 )
 
 var mp = ipam.MustParsePrefix
-
-// prefixComparer lets cmp compare netip values.
-var prefixComparer = cmp.Comparer(func(a, b netip.Prefix) bool { return a == b })
 
 func TestParsePrefix(t *testing.T) {
 	good := []struct {
@@ -80,20 +78,11 @@ func TestParsePrefix(t *testing.T) {
 			if !errors.As(err, &pe) || pe.Input != tc.in {
 				t.Errorf("ParsePrefix(%q) error %#v is not a *ParseError with the input", tc.in, err)
 			}
-			if msg := err.Error(); !contains(msg, tc.mention) {
+			if msg := err.Error(); !strings.Contains(msg, tc.mention) {
 				t.Errorf("ParsePrefix(%q) error %q does not mention %q", tc.in, msg, tc.mention)
 			}
 		})
 	}
-}
-
-func contains(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return true
-		}
-	}
-	return false
 }
 
 func TestMustParsePrefixPanics(t *testing.T) {
@@ -170,7 +159,7 @@ func TestSpaceNET4(t *testing.T) {
 			t.Fatalf("Add(10.0.0.0/24) = %v, want *OverlapError", err)
 		}
 		want := &ipam.OverlapError{Prefix: mp("10.0.0.0/24"), Other: mp("10.0.0.0/16"), OtherOwner: "customer VNet hub-vnet"}
-		if diff := cmp.Diff(want, oe, prefixComparer); diff != "" {
+		if diff := cmp.Diff(want, oe, cmpOpts); diff != "" {
 			t.Errorf("OverlapError (-want +got):\n%s", diff) // RULE NET-4
 		}
 		if got, w := err.Error(), "10.0.0.0/24 overlaps 10.0.0.0/16 owned by customer VNet hub-vnet"; got != w {
@@ -202,10 +191,10 @@ func TestSpaceBasics(t *testing.T) {
 		{"c", mp("10.0.2.0/23")},
 		{"v6", mp("2001:db8::/48")},
 	}
-	if diff := cmp.Diff(want, s.Entries(), prefixComparer); diff != "" {
+	if diff := cmp.Diff(want, s.Entries(), cmpOpts); diff != "" {
 		t.Errorf("Entries (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(want[:3], s.Overlapping(mp("10.0.0.0/16")), prefixComparer); diff != "" {
+	if diff := cmp.Diff(want[:3], s.Overlapping(mp("10.0.0.0/16")), cmpOpts); diff != "" {
 		t.Errorf("Overlapping(10.0.0.0/16) (-want +got):\n%s", diff)
 	}
 	if got := s.Overlapping(mp("10.1.0.0/16")); got != nil {
@@ -229,7 +218,7 @@ func TestSpaceBasics(t *testing.T) {
 		t.Fatalf("Allocate in a full range = %v, want *NoRoomError", err)
 	}
 	wantNR := &ipam.NoRoomError{Within: mp("10.0.0.0/22"), Bits: 24, Free: 0, Largest: -1}
-	if diff := cmp.Diff(wantNR, nr, prefixComparer); diff != "" {
+	if diff := cmp.Diff(wantNR, nr, cmpOpts); diff != "" {
 		t.Errorf("NoRoomError (-want +got):\n%s", diff)
 	}
 }

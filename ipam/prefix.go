@@ -246,8 +246,8 @@ func rfc1918() [3]netip.Prefix {
 	return [3]netip.Prefix{v4(10, 0, 0, 0, 8), v4(172, 16, 0, 0, 12), v4(192, 168, 0, 0, 16)}
 }
 
-// within reports whether p lies entirely inside q.
-func within(p, q netip.Prefix) bool {
+// inside reports whether p lies entirely inside q.
+func inside(p, q netip.Prefix) bool {
 	return q.Bits() <= p.Bits() && q.Contains(p.Addr())
 }
 
@@ -258,7 +258,7 @@ func IsRFC1918(p netip.Prefix) bool {
 		return false
 	}
 	for _, q := range rfc1918() {
-		if within(p, q) {
+		if inside(p, q) {
 			return true
 		}
 	}

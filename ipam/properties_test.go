@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"net/netip"
 	"slices"
+	"strings"
 	"testing"
 
 	gocmp "github.com/google/go-cmp/cmp"
@@ -141,6 +142,7 @@ func (m model) allocate(within netip.Prefix, bits int) (netip.Prefix, *ipam.NoRo
 	return netip.Prefix{}, nr
 }
 
+// cmpOpts lets go-cmp compare netip values, whose fields are unexported.
 var cmpOpts = gocmp.Comparer(func(a, b netip.Prefix) bool { return a == b })
 
 // TestSpaceMatchesModel drives a Space and the brute-force model with the
@@ -402,7 +404,7 @@ func TestParsePrefixRoundTrip(t *testing.T) {
 		}
 		if raw != p {
 			_, err := ipam.ParsePrefix(raw.String())
-			if !errors.Is(err, ipam.ErrNotCanonical) || !contains(err.Error(), fmt.Sprintf("did you mean %s?", p)) {
+			if !errors.Is(err, ipam.ErrNotCanonical) || !strings.Contains(err.Error(), fmt.Sprintf("did you mean %s?", p)) {
 				t.Fatalf("ParsePrefix(%q) = %v, want an error naming %v", raw, err, p)
 			}
 		}
