@@ -325,13 +325,14 @@ func (c *Cloud) putVM(v viewer, op string, k key, g *group, old *record, r *flex
 	if p == nil {
 		p = &pool{used: make(map[uint32]struct{})}
 	}
-	if len(p.used) >= ipam.Usable(subnet.Prefix) {
+	ip, ok := p.take(subnet.Prefix)
+	if !ok {
 		return nil, fail(flex.ErrConflict, op, id, "SubnetIsFull: subnet %q %s of %s has no free address (%d usable, all in use)", subnet.Name, subnet.Prefix, vn.ID.Name, ipam.Usable(subnet.Prefix))
 	}
 	if err := c.allocate(op, r); err != nil {
+		p.free(ip)
 		return nil, err
 	}
-	ip, _ := p.take(subnet.Prefix)
 	if vrec.pools == nil {
 		vrec.pools = make(map[string]*pool)
 	}
