@@ -19,7 +19,8 @@
 //   - PlanImageUpdate (CAT-7), Apps (CAT-10), CommandLine with
 //     BuildCommandLine and ParseCommandLine (CAT-11), Principals (CAT-9),
 //     snapshots, schedules and restores (CAT-13, API-5), DeleteAck (CAT-12),
-//     SpreadZones (CAT-15) and Sizes.Choose (CAT-14).
+//     SpreadZones (CAT-15), Sizes.Choose (CAT-14) and CheckRemoteAccess
+//     (TRB-1).
 //
 // The smallest use validates a catalog against the facts of its connection:
 //
@@ -48,8 +49,9 @@
 // # Time
 //
 // Nothing reads the clock: rules that need the time take it as a parameter.
-// Time zones are loaded from the time zone database by name
-// (WorkSchedule.Location), and snapshot schedules run on the wall clock of the
+// The only outside data read is the time zone database, through
+// time.LoadLocation, when a time zone is looked up by name
+// (WorkSchedule.Location, Spec.Validate). Snapshot schedules run on the wall clock of the
 // catalog's time zone across daylight-saving changes (Schedule.Next says what
 // happens to times that are skipped or repeated).
 //

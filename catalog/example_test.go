@@ -72,3 +72,11 @@ func ExampleIdentitySupported() {
 	// false
 	// true
 }
+
+func ExampleCheckRemoteAccess() {
+	fmt.Println(catalog.CheckRemoteAccess("Sales apps", image.ActiveDirectory))
+	fmt.Println(catalog.CheckRemoteAccess("Kiosks", image.NonDomainJoined))
+	// Output:
+	// <nil>
+	// TRB-1: catalog "Kiosks" is non-domain-joined; bastion and RDP access are only for domain-joined catalogs (Active Directory or Entra hybrid joined)
+}

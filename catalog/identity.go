@@ -124,3 +124,14 @@ func imageSession(s quota.SessionType) image.SessionType {
 	}
 	return 0
 }
+
+// CheckRemoteAccess reports, as a TRB-1 violation, why administrators
+// cannot reach the machines of catalog name, of domain type d, through a
+// bastion or RDP access, or nil when they can: only domain-joined (Active
+// Directory or Entra hybrid joined) catalogs allow it.
+func CheckRemoteAccess(name string, d image.DomainType) error {
+	if d.Joined() {
+		return nil
+	}
+	return ruleErrorf("TRB-1", "catalog %q is %v; bastion and RDP access are only for domain-joined catalogs (Active Directory or Entra hybrid joined)", name, d)
+}

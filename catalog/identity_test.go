@@ -151,3 +151,15 @@ func TestPersistenceOf(t *testing.T) {
 		t.Error(diff)
 	}
 }
+
+func TestCheckRemoteAccess(t *testing.T) {
+	// RULE TRB-1: bastion and RDP access only for domain-joined catalogs.
+	for _, d := range []image.DomainType{image.ActiveDirectory, image.EntraHybrid} {
+		if err := catalog.CheckRemoteAccess("Sales", d); err != nil {
+			t.Errorf("TRB-1: %v: %v", d, err)
+		}
+	}
+	for _, d := range []image.DomainType{image.NonDomainJoined, 0} {
+		wantIDs(t, catalog.CheckRemoteAccess("Sales", d), "TRB-1")
+	}
+}

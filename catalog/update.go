@@ -133,30 +133,35 @@ func PlanImageUpdate(mt quota.MachineType, machines []Machine, req UpdateRequest
 		return UpdatePlan{}, err
 	}
 
-	live := make([]Machine, 0, len(machines))
+	// Sort small name/image pairs rather than whole machines.
+	type entry struct{ name, image string }
+	live := make([]entry, 0, len(machines))
 	for _, m := range machines {
 		if !m.Deleted {
-			live = append(live, m)
+			live = append(live, entry{m.Name, m.Image})
 		}
 	}
-	slices.SortFunc(live, func(a, b Machine) int { return cmp.Compare(a.Name, b.Name) })
+	slices.SortFunc(live, func(a, b entry) int { return cmp.Compare(a.name, b.name) })
 
 	plan := UpdatePlan{Image: req.Image, Timing: req.Timing, Message: req.Message}
 	if mt == quota.Static {
 		for _, m := range live {
-			plan.Kept = append(plan.Kept, m.Name)
+			plan.Kept = append(plan.Kept, m.name)
 		}
 		return plan, nil
 	}
-	var moving []Machine
+	moving := live[:0]
 	for _, m := range live {
-		if m.Image != req.Image {
+		if m.image != req.Image {
 			moving = append(moving, m)
 		}
 	}
 	n := uint64(len(moving))
+	if n > 0 {
+		plan.Steps = make([]UpdateStep, 0, n)
+	}
 	for i, m := range moving {
-		step := UpdateStep{Machine: m.Name, From: m.Image}
+		step := UpdateStep{Machine: m.name, From: m.image}
 		if req.Timing == Immediately {
 			step.At = req.Start.Add(spread(req.Distribution, uint64(i), n))
 		}
