@@ -216,9 +216,16 @@ func (p Persona) Validate() error {
 }
 
 func (p Persona) describe() string {
-	s := fmt.Sprintf("%v, %d users per machine", p.Session, p.UsersPerMachine)
-	if p.VCPUs != 0 || p.MemoryGiB != 0 || p.VMSize != "" {
-		s += fmt.Sprintf(", %d vCPUs, %d GiB, size %q", p.VCPUs, p.MemoryGiB, p.VMSize)
+	users := "users"
+	if p.UsersPerMachine == 1 {
+		users = "user"
+	}
+	s := fmt.Sprintf("%v, %s %s per machine", p.Session, group(p.UsersPerMachine), users)
+	if p.VCPUs != 0 || p.MemoryGiB != 0 {
+		s += fmt.Sprintf(", %s vCPUs, %s GiB", group(p.VCPUs), group(p.MemoryGiB))
+	}
+	if p.VMSize != "" {
+		s += fmt.Sprintf(", size %q", p.VMSize)
 	}
 	return s
 }
@@ -232,7 +239,8 @@ func builtinNames() string {
 }
 
 // String returns the persona's name and shape, such as
-// "Task worker (medium) (multi-session, 8 users per machine)".
+// "Task worker (medium) (multi-session, 8 users per machine)" or
+// "CAD (single-session, 1 user per machine, 8 vCPUs, 32 GiB, size "Standard_D8s_v5")".
 func (p Persona) String() string {
 	return p.Name + " (" + p.describe() + ")"
 }
