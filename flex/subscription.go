@@ -142,6 +142,11 @@ func (t *Tenant) subscriptionUsers(name string) []string {
 	var users []string
 	// Each area of the Tenant adds the objects of its kind that use the
 	// subscription here.
+	for _, c := range t.catalogs {
+		if strings.EqualFold(c.subscription, name) {
+			users = append(users, fmt.Sprintf("catalog %q", c.name))
+		}
+	}
 	slices.Sort(users)
 	return users
 }

@@ -32,6 +32,7 @@ type Tenant struct {
 
 	mu   sync.Mutex // guards the object maps below
 	subs map[string]*subscription
+	catalogState
 }
 
 // Option configures a Tenant.
