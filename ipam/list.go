@@ -298,22 +298,28 @@ func (l *list) insert(f pos, found bool, k u128, host uint8, owner string) pos {
 		l.firstHi[at.c], l.firstLo[at.c] = k.hi, k.lo
 	}
 	if ch.n == maxChunk {
-		l.split(at.c)
-		if half := maxChunk / 2; at.i >= half {
-			at = pos{at.c + 1, at.i - half}
+		// Split in half, except when appending at the very end (as when
+		// entries come in address order): then keep the chunk nearly full
+		// and start the next one, so the directory stays short.
+		keep := maxChunk / 2
+		if at.c == len(l.chunks)-1 && at.i == maxChunk-1 {
+			keep = maxChunk - 1
+		}
+		l.split(at.c, keep)
+		if at.i >= keep {
+			at = pos{at.c + 1, at.i - keep}
 		}
 	}
 	return at
 }
 
-// split moves the upper half of the full chunk c into a new chunk after
-// it.
-func (l *list) split(c int) {
+// split moves the entries of the full chunk c from index keep on into a
+// new chunk after it.
+func (l *list) split(c, keep int) {
 	ch := l.chunks[c]
-	const half = maxChunk / 2
-	nc := &chunk{n: maxChunk - half}
-	l.move(nc, 0, ch, half, nc.n)
-	ch.n = half
+	nc := &chunk{n: maxChunk - keep}
+	l.move(nc, 0, ch, keep, nc.n)
+	ch.n = keep
 	l.chunks = slices.Insert(l.chunks, c+1, nc)
 	l.firstHi = slices.Insert(l.firstHi, c+1, nc.hi[0])
 	l.firstLo = slices.Insert(l.firstLo, c+1, nc.lo[0])
