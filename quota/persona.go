@@ -32,8 +32,9 @@ func (s SessionType) String() string {
 // IsValid reports whether s is SingleSession or MultiSession.
 func (s SessionType) IsValid() bool { return s == SingleSession || s == MultiSession }
 
-// ParseSessionType parses "single-session" or "multi-session", ignoring case
-// and accepting a space or nothing in place of the hyphen.
+// ParseSessionType parses "single-session" or "multi-session", ignoring case,
+// accepting a space or nothing in place of the hyphen, and "single" or
+// "multi" alone.
 func ParseSessionType(s string) (SessionType, error) {
 	switch fold(s) {
 	case "singlesession", "single":
