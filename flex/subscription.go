@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/daasflex/daasflex/network"
 	"github.com/daasflex/daasflex/rule"
 )
 
@@ -67,7 +68,9 @@ func (t *Tenant) AddSubscription(ctx context.Context, spec SubscriptionSpec) (Su
 			return Subscription{}, Errorf(ErrConflict, op, obj, "SUB-2: Azure subscription %s already backs subscription %q; nothing is shared between subscriptions", spec.AzureID, s.name)
 		}
 	}
-	rg := &ResourceGroup{Meta: Meta{ID: GroupID(spec.AzureID, t.groupName("subscription", spec.Name)), Tags: t.tags("subscription/" + spec.Name)}}
+	// Azure requires a location for every resource group, even one that
+	// only holds metadata; the subscription's group takes the first region.
+	rg := &ResourceGroup{Meta: Meta{ID: GroupID(spec.AzureID, t.groupName("subscription", spec.Name)), Region: network.Regions()[0], Tags: t.tags("subscription/" + spec.Name)}}
 	if err := t.call(ctx, "Put", rg.ID, func(ctx context.Context) error {
 		_, err := t.provider.Put(ctx, rg)
 		return err
