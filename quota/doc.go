@@ -5,8 +5,9 @@
 //
 // Admission is a two-step reservation: Reserve checks a Change against every
 // limit it touches and holds the amounts it adds; Commit makes them usage,
-// Release gives them back. A refusal is a *LimitError that matches ErrLimit
-// and says which limit, the usage with its breakdown and the request:
+// Release gives them back. A refusal matches ErrLimit and lists one
+// *LimitError per limit the change would pass, each saying which limit, the
+// usage with its breakdown and the request:
 //
 //	var l quota.Ledger // zero value: DefaultLimits
 //	r, err := l.Reserve(quota.Change{Subscription: "Citrix Managed", Catalog: "Cat1", Catalogs: 1, VDAs: 20})
