@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/daasflex/daasflex/flex"
 	"github.com/daasflex/daasflex/network"
@@ -191,8 +192,8 @@ func keyOf(id flex.ResourceID) (key, *typeInfo, error) {
 	if id.ResourceGroup == "" || strings.Contains(id.ResourceGroup, "/") {
 		return key{}, nil, fmt.Errorf("InvalidResourceGroup: resource group %q must be non-empty and without '/'", id.ResourceGroup)
 	}
-	segs := strings.Split(id.Name, "/")
-	if len(segs) != ti.depth || slices.Contains(segs, "") {
+	if strings.Count(id.Name, "/")+1 != ti.depth || id.Name == "" || id.Name[0] == '/' ||
+		id.Name[len(id.Name)-1] == '/' || strings.Contains(id.Name, "//") {
 		want := "name"
 		if ti.depth == 2 {
 			want = "parent/name"
@@ -791,7 +792,7 @@ func (c *Cloud) resources(v viewer, f flex.Filter) []flex.Resource {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	c.match(v, f, func(rec *record) {
-		items = append(items, item{strings.ToLower(rec.meta().ID.String()), rec})
+		items = append(items, item{sortKey(rec.meta().ID), rec})
 	})
 	slices.SortFunc(items, func(a, b item) int { return cmp.Compare(a.sortKey, b.sortKey) })
 	out := make([]flex.Resource, len(items))
@@ -849,4 +850,46 @@ func (c *Cloud) match(v viewer, f flex.Filter, fn func(*record)) {
 			}
 		}
 	}
+}
+
+// sortKey returns strings.ToLower(id.String()) with one allocation: the
+// order of List.
+func sortKey(id flex.ResourceID) string {
+	var b strings.Builder
+	b.Grow(len(id.Subscription) + len(id.ResourceGroup) + len(id.Type) + 2*len(id.Name) + 64)
+	lower := func(s string) {
+		for i := 0; i < len(s); i++ {
+			if s[i] >= utf8.RuneSelf {
+				b.WriteString(strings.ToLower(s[i:]))
+				return
+			}
+			ch := s[i]
+			if 'A' <= ch && ch <= 'Z' {
+				ch += 'a' - 'A'
+			}
+			b.WriteByte(ch)
+		}
+	}
+	b.WriteString("/subscriptions/")
+	lower(id.Subscription)
+	b.WriteString("/resourcegroups/")
+	if id.Type == flex.TypeResourceGroup {
+		lower(id.Name)
+		return b.String()
+	}
+	lower(id.ResourceGroup)
+	b.WriteString("/providers/")
+	typ, name := string(id.Type), id.Name
+	ns, typ, _ := strings.Cut(typ, "/")
+	lower(ns)
+	for typ != "" || name != "" {
+		var t, n string
+		t, typ, _ = strings.Cut(typ, "/")
+		n, name, _ = strings.Cut(name, "/")
+		b.WriteByte('/')
+		lower(t)
+		b.WriteByte('/')
+		lower(n)
+	}
+	return b.String()
 }

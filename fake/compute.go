@@ -179,12 +179,7 @@ func (c *Cloud) releaseVM(rec *record, vm *flex.VirtualMachine) {
 
 // checkURN checks a marketplace image URN: publisher:offer:sku:version.
 func checkURN(l *rule.List, urn string) {
-	parts := strings.Split(urn, ":")
-	ok := len(parts) == 4
-	for _, p := range parts {
-		ok = ok && p != ""
-	}
-	if !ok {
+	if strings.Count(urn, ":") != 3 || strings.HasPrefix(urn, ":") || strings.HasSuffix(urn, ":") || strings.Contains(urn, "::") {
 		l.Append(fmt.Errorf("InvalidParameter: image URN %q must be publisher:offer:sku:version", urn))
 	}
 }
