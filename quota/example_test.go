@@ -263,3 +263,26 @@ func ExampleCount_Free() {
 	fmt.Println(c.Free())
 	// Output: 4000
 }
+
+func ExampleLedger_VDAs() {
+	var l quota.Ledger
+	r, _ := l.Reserve(quota.Change{Subscription: "S", Catalog: "A", Catalogs: 1, VDAs: 12})
+	fmt.Println(l.VDAs("S")) // reserved, not yet committed
+	_ = r.Commit()
+	fmt.Println(l.VDAs("S"), l.VDAs("unknown"))
+	// Output:
+	// 0
+	// 12 0
+}
+
+func ExampleMachineRole_CountsAsVDA() {
+	for _, r := range []quota.MachineRole{quota.VDA, quota.ImageBuilder, quota.CloudConnector, quota.Bastion, quota.LicenseServer} {
+		fmt.Println(r, r.CountsAsVDA())
+	}
+	// Output:
+	// VDA true
+	// image builder false
+	// Cloud Connector false
+	// bastion false
+	// license server false
+}
