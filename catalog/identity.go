@@ -112,18 +112,6 @@ func IntuneSupported(s quota.SessionType, p Persistence, os image.OS, d image.Do
 	return s == quota.SingleSession && p == Persistent && os == image.Windows11 && d == image.EntraHybrid
 }
 
-// imageSession converts a session type to the image package's. It is the
-// one place the two types meet (at the IMG-8 check); when image.SessionType
-// becomes an alias of quota.SessionType it reduces to the identity.
-func imageSession(s quota.SessionType) image.SessionType {
-	switch s {
-	case quota.SingleSession:
-		return image.SingleSession
-	case quota.MultiSession:
-		return image.MultiSession
-	}
-	return 0
-}
 
 // CheckRemoteAccess reports, as a TRB-1 violation, why administrators
 // cannot reach the machines of catalog name, of domain type d, through a

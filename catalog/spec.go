@@ -360,7 +360,7 @@ func (s Spec) checkImage(l *rule.List) {
 		return
 	}
 	if session := s.MachineType.Session(); session.IsValid() && s.Domain.IsValid() {
-		l.Append(image.Compatible(s.Image, imageSession(session), s.Domain))
+		l.Append(image.Compatible(s.Image, session, s.Domain))
 	}
 	l.Append(image.CheckLicense(s.Image, s.Licenses...))
 	if s.SecureBoot && !image.SupportsSecureBoot(s.Image) {
