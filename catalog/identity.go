@@ -112,7 +112,6 @@ func IntuneSupported(s quota.SessionType, p Persistence, os image.OS, d image.Do
 	return s == quota.SingleSession && p == Persistent && os == image.Windows11 && d == image.EntraHybrid
 }
 
-
 // CheckRemoteAccess reports, as a TRB-1 violation, why administrators
 // cannot reach the machines of catalog name, of domain type d, through a
 // bastion or RDP access, or nil when they can: only domain-joined (Active
