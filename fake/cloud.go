@@ -444,12 +444,6 @@ func (c *Cloud) put(ctx context.Context, v viewer, in flex.Resource) (flex.Resou
 	if g == nil || !v.sees(g.rec.res) {
 		return nil, groupNotFound(op, m.ID)
 	}
-	old := g.res[k.typ][k.name]
-	if old != nil {
-		if err := c.checkOverwrite(v, op, m, old); err != nil {
-			return nil, err
-		}
-	}
 	var parent *record
 	if ti.parent != "" {
 		parent = c.lookup(parentKey(k, ti))
@@ -457,7 +451,13 @@ func (c *Cloud) put(ctx context.Context, v viewer, in flex.Resource) (flex.Resou
 			p, _, _ := strings.Cut(m.ID.Name, "/")
 			return nil, fail(flex.ErrNotFound, op, m.ID, "ParentResourceNotFound: the parent %s %q was not found", ti.parent, p)
 		}
-		m.Region = parent.meta().Region
+		m.Region = parent.meta().Region // a child has its parent's location
+	}
+	old := g.res[k.typ][k.name]
+	if old != nil {
+		if err := c.checkOverwrite(v, op, m, old); err != nil {
+			return nil, err
+		}
 	}
 	var rec *record
 	switch x := r.(type) {

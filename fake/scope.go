@@ -44,9 +44,6 @@ func (c *Cloud) Scope(tenant string) *View {
 // Tenant returns the tenant the view belongs to.
 func (w *View) Tenant() string { return w.v.tenant }
 
-// Cloud returns the cloud under the view.
-func (w *View) Cloud() *Cloud { return w.c }
-
 // Put creates or updates one of the tenant's resources, as Cloud.Put does.
 func (w *View) Put(ctx context.Context, r flex.Resource) (flex.Resource, error) {
 	return w.c.put(ctx, w.v, r)
