@@ -32,6 +32,9 @@ type Subscription struct {
 type subscription struct {
 	name    string
 	azureID string
+	// pending marks a subscription being added or removed: its name is
+	// taken, but nothing may use it.
+	pending bool
 }
 
 // Validate reports every problem of the spec at once.
@@ -59,26 +62,36 @@ func (t *Tenant) AddSubscription(ctx context.Context, spec SubscriptionSpec) (Su
 		return Subscription{}, &Error{Kind: ErrInvalid, Op: op, Object: obj, Err: err}
 	}
 	t.mu.Lock()
-	defer t.mu.Unlock()
 	if _, ok := t.subs[fold(spec.Name)]; ok {
+		t.mu.Unlock()
 		return Subscription{}, Errorf(ErrConflict, op, obj, "SUB-1: the tenant already has a subscription named %q; names are unique", spec.Name)
 	}
 	for _, s := range t.subs {
 		if strings.EqualFold(s.azureID, spec.AzureID) {
+			t.mu.Unlock()
 			return Subscription{}, Errorf(ErrConflict, op, obj, "SUB-2: Azure subscription %s already backs subscription %q; nothing is shared between subscriptions", spec.AzureID, s.name)
 		}
 	}
+	// Reserve the name while the cloud works, so that a concurrent call
+	// with the same name or Azure ID conflicts.
+	s := &subscription{name: spec.Name, azureID: spec.AzureID, pending: true}
+	t.subs[fold(spec.Name)] = s
+	t.mu.Unlock()
+
 	// Azure requires a location for every resource group, even one that
 	// only holds metadata; the subscription's group takes the first region.
 	rg := &ResourceGroup{Meta: Meta{ID: GroupID(spec.AzureID, t.groupName("subscription", spec.Name)), Region: network.Regions()[0], Tags: t.tags("subscription/" + spec.Name)}}
-	if err := t.call(ctx, "Put", rg.ID, func(ctx context.Context) error {
+	err := t.call(ctx, "Put", rg.ID, func(ctx context.Context) error {
 		_, err := t.provider.Put(ctx, rg)
 		return err
-	}); err != nil {
+	})
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err != nil {
+		delete(t.subs, fold(spec.Name))
 		return Subscription{}, &Error{Kind: KindOf(err), Op: op, Object: obj, Err: err}
 	}
-	s := &subscription{name: spec.Name, azureID: spec.AzureID}
-	t.subs[fold(spec.Name)] = s
+	s.pending = false
 	return t.subscriptionView(s), nil
 }
 
@@ -91,22 +104,37 @@ func (t *Tenant) RemoveSubscription(ctx context.Context, name string) error {
 		return err
 	}
 	t.mu.Lock()
-	defer t.mu.Unlock()
 	s, err := t.subscription(op, name)
 	if err != nil {
+		t.mu.Unlock()
 		return err
 	}
-	if len(t.subs) == 1 {
+	live := 0
+	for _, o := range t.subs {
+		if !o.pending {
+			live++
+		}
+	}
+	if live == 1 {
+		t.mu.Unlock()
 		return Errorf(ErrPrecondition, op, obj, "SUB-4: %q is the tenant's last subscription; at least one must remain", s.name)
 	}
 	if users := t.subscriptionUsers(s.name); len(users) > 0 {
+		t.mu.Unlock()
 		return Errorf(ErrPrecondition, op, obj, "SUB-3: delete what uses it first: %s", strings.Join(users, ", "))
 	}
+	s.pending = true // removing: invisible to new users and to SUB-4's count
+	t.mu.Unlock()
+
 	rg := GroupID(s.azureID, t.groupName("subscription", s.name))
-	if err := t.call(ctx, "Delete", rg, func(ctx context.Context) error { return t.provider.Delete(ctx, rg) }); err != nil {
+	err = t.call(ctx, "Delete", rg, func(ctx context.Context) error { return t.provider.Delete(ctx, rg) })
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err != nil {
+		s.pending = false
 		return &Error{Kind: KindOf(err), Op: op, Object: obj, Err: err}
 	}
-	delete(t.subs, fold(name))
+	delete(t.subs, fold(s.name))
 	return nil
 }
 
@@ -119,7 +147,9 @@ func (t *Tenant) Subscriptions(ctx context.Context) ([]Subscription, error) {
 	defer t.mu.Unlock()
 	out := make([]Subscription, 0, len(t.subs))
 	for _, s := range t.subs {
-		out = append(out, t.subscriptionView(s))
+		if !s.pending {
+			out = append(out, t.subscriptionView(s))
+		}
 	}
 	slices.SortFunc(out, func(a, b Subscription) int { return strings.Compare(fold(a.Name), fold(b.Name)) })
 	return out, nil
@@ -133,7 +163,7 @@ func (t *Tenant) subscriptionView(s *subscription) Subscription {
 // op. t.mu must be held.
 func (t *Tenant) subscription(op, name string) (*subscription, error) {
 	s, ok := t.subs[fold(name)]
-	if !ok {
+	if !ok || s.pending {
 		return nil, Errorf(ErrNotFound, op, fmt.Sprintf("subscription %q", name), "the tenant has no subscription named %q", name)
 	}
 	return s, nil
