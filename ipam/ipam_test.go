@@ -316,3 +316,15 @@ func TestIsPublicUnicast(t *testing.T) {
 		}
 	}
 }
+
+// A nil *Space answers the read-only questions as an empty one, so that
+// callers may pass "no addresses in use" as nil.
+func TestNilSpaceIsEmpty(t *testing.T) {
+	var s *ipam.Space
+	if s.Len() != 0 || s.Entries() != nil || s.Overlapping(ipam.MustParsePrefix("10.0.0.0/8")) != nil {
+		t.Error("a nil Space is not empty")
+	}
+	if c := s.Clone(); c == nil || c.Len() != 0 {
+		t.Errorf("Clone of nil = %v", c)
+	}
+}

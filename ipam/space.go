@@ -135,8 +135,13 @@ func (l *list) entry(p pos, is4 bool) Entry {
 	}
 }
 
-// Len returns the number of entries in the Space.
-func (s *Space) Len() int { return s.v4.n + s.v6.n }
+// Len returns the number of entries in the Space. A nil *Space is empty.
+func (s *Space) Len() int {
+	if s == nil {
+		return 0
+	}
+	return s.v4.n + s.v6.n
+}
 
 // Entries returns a copy of the entries of the Space, sorted by address,
 // IPv4 first, or nil when the Space is empty.
@@ -153,8 +158,14 @@ func (s *Space) Entries() []Entry {
 	return out
 }
 
-// Clone returns an independent copy of the Space.
-func (s *Space) Clone() *Space { return &Space{v4: s.v4.clone(), v6: s.v6.clone()} }
+// Clone returns an independent copy of the Space; a nil *Space clones to
+// an empty one.
+func (s *Space) Clone() *Space {
+	if s == nil {
+		return &Space{}
+	}
+	return &Space{v4: s.v4.clone(), v6: s.v6.clone()}
+}
 
 // Add adds p, owned by owner, to the Space. It returns an *OverlapError
 // naming the lowest entry p overlaps (NET-4), and an error when p is
@@ -249,9 +260,10 @@ func (s *Space) Remove(p netip.Prefix) bool {
 }
 
 // Overlapping returns every entry that shares an address with p, sorted by
-// address, or nil when there is none. It does not allocate on a miss.
+// address, or nil when there is none. It does not allocate on a miss. A nil
+// *Space overlaps nothing.
 func (s *Space) Overlapping(p netip.Prefix) []Entry {
-	if !p.IsValid() {
+	if s == nil || !p.IsValid() {
 		return nil
 	}
 	l, is4 := s.list(p.Addr())
