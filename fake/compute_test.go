@@ -396,3 +396,32 @@ func TestDisks(t *testing.T) {
 	wantCode(t, c.Delete(ctx, v.OSDisk), flex.ErrConflict, "OperationNotAllowed")
 	wantKind(t, c.Delete(ctx, d.ID), nil)
 }
+
+func TestStuckVM(t *testing.T) {
+	c, _ := newCloud(t)
+	network10(t, c)
+	v := mustPut(t, c, vm("pc-1", "v", "a"))
+	wantKind(t, c.SetState(v.ID, flex.Updating), nil)
+	wantCode(t, c.Power(ctx, v.ID, flex.Restart), flex.ErrConflict, "AnotherOperationInProgress")
+	wantCode(t, c.RestoreSnapshot(ctx, v.ID, id(flex.TypeSnapshot, "s")), flex.ErrConflict, "AnotherOperationInProgress")
+	wantKind(t, c.Delete(ctx, v.ID), nil) // a stuck resource can still be deleted
+	if n := c.Count(flex.Filter{})[flex.TypeDisk]; n != 0 {
+		t.Errorf("%d disks after deleting the stuck VM", n)
+	}
+	wantKind(t, c.SetPowerState(id(flex.TypeVirtualNetwork, "v"), flex.PowerRunning), flex.ErrInvalid)
+	wantKind(t, c.SetPowerState(v.ID, flex.PowerRunning), flex.ErrNotFound)
+}
+
+func TestSetPowerStateKeepsCapacity(t *testing.T) {
+	c, _ := newCloud(t, fake.WithCapacity(region, "Standard_D2s_v5", 1))
+	network10(t, c)
+	v := mustPut(t, c, vm("pc-1", "v", "a"))
+	wantKind(t, c.SetPowerState(v.ID, flex.PowerDeallocated), nil)
+	if n := c.Capacity(region, "Standard_D2s_v5"); n != 1 {
+		t.Errorf("capacity after a forced deallocation = %d, want 1", n)
+	}
+	wantKind(t, c.SetPowerState(v.ID, flex.PowerStarting), nil)
+	if n := c.Capacity(region, "Standard_D2s_v5"); n != 0 {
+		t.Errorf("capacity after a forced start = %d, want 0", n)
+	}
+}

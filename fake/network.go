@@ -19,10 +19,10 @@ const GatewaySubnet = "GatewaySubnet"
 
 // Limits Azure enforces that are not in package network.
 const (
-	MaxRoutes          = 400 // routes per route table (AZ-3)
-	DefaultIdleTimeout = 4   // NAT gateway TCP idle timeout in minutes when none is given (AZ-4)
-	MaxIdleTimeout     = 120 // longest NAT gateway TCP idle timeout in minutes (AZ-4)
-	DefaultGatewayASN  = 65515
+	MaxRoutes          = 400   // routes per route table (AZ-3)
+	DefaultIdleTimeout = 4     // NAT gateway TCP idle timeout in minutes when none is given (AZ-4)
+	MaxIdleTimeout     = 120   // longest NAT gateway TCP idle timeout in minutes (AZ-4)
+	DefaultGatewayASN  = 65515 // ASN of a BGP-enabled VPN gateway when none is given (AZ-5)
 )
 
 // visible returns the stored resource k when the viewer sees it and its
