@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/daasflex/daasflex/fake"
 	"github.com/daasflex/daasflex/flex"
@@ -266,4 +267,48 @@ func TestSEC2ManyTenantsConcurrently(t *testing.T) {
 		t.Errorf("%d VMs in the cloud, want %d", n, tenants*machines)
 	}
 	_ = rule.IDs
+}
+
+func TestSEC2ViewActsOnItsOwn(t *testing.T) {
+	c, _ := newCloud(t)
+	a := c.Scope("tenant-a")
+	if a.Tenant() != "tenant-a" {
+		t.Errorf("Tenant() = %q", a.Tenant())
+	}
+	tags := map[string]string{flex.TagTenant: "tenant-a"}
+	m := tenantNet(t, a, "tenant-a", "flex-a", "10.1.0.0/24")
+	wantKind(t, a.StartSession(m.ID, "alice"), nil)
+	wantKind(t, a.EndSession(m.ID, "alice"), nil)
+	d, err := a.CheckFlow(network.Flow{Protocol: network.TCP, Source: m.PrivateIP, Destination: addr("10.1.0.9"), DestinationPort: 443})
+	if err != nil || !d.Allowed() {
+		t.Errorf("CheckFlow in a VNet without NSG: %v, %v", d, err)
+	}
+	wantKind(t, a.Power(ctx, m.ID, flex.PowerOff), nil)
+	snap := mustPut(t, a, &flex.Snapshot{Meta: flex.Meta{ID: idIn("flex-a", flex.TypeSnapshot, "s"), Region: region, Tags: tags}, Source: m.OSDisk})
+	wantKind(t, a.RestoreSnapshot(ctx, m.ID, snap.ID), nil)
+	wantKind(t, a.Power(ctx, m.ID, flex.Deallocate), nil)
+	m = mustGet[*flex.VirtualMachine](t, a, m.ID)
+	if _, err := a.GrantDiskAccess(ctx, m.OSDisk, time.Hour); err != nil {
+		t.Errorf("GrantDiskAccess: %v", err)
+	}
+	k := mustPut(t, a, &flex.Key{Meta: flex.Meta{ID: idIn("flex-a", flex.TypeKey, "vault-a/cmk"), Region: region, Tags: tags}})
+	if r, err := a.RotateKey(ctx, k.ID); err != nil || r.Version == k.Version {
+		t.Errorf("RotateKey: %v", err)
+	}
+	vn := mustGet[*flex.VirtualNetwork](t, a, m.Network)
+	vn.AddressSpace = append(vn.AddressSpace, pfx("10.1.255.0/27"))
+	vn.Subnets = append(vn.Subnets, subnet(fake.GatewaySubnet, "10.1.255.0/27"))
+	mustPut(t, a, vn)
+	g := mustPut(t, a, &flex.VPNGateway{Meta: flex.Meta{ID: idIn("flex-a", flex.TypeVPNGateway, "gw"), Region: region, Tags: tags}, VirtualNetwork: vn.ID, SKU: "VpnGw1"})
+	wantKind(t, a.ResetVPNGateway(ctx, g.ID), nil)
+	wantKind(t, c.Scope("tenant-b").ResetVPNGateway(ctx, g.ID), flex.ErrNotFound)
+	if a.ErrorAs(err, new(*flex.Error)) {
+		t.Errorf("ErrorAs found a native error")
+	}
+	_, err = a.List(ctx, flex.Filter{})
+	wantKind(t, err, flex.ErrInvalid)
+	wantKind(t, a.Delete(ctx, flex.GroupID(sub, "flex-a")), nil)
+	if n := len(a.Resources(flex.Filter{ResourceGroup: "flex-a"})); n != 0 {
+		t.Errorf("%d resources left in the deleted group", n)
+	}
 }
