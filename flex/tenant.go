@@ -33,6 +33,7 @@ type Tenant struct {
 	mu   sync.Mutex // guards the object maps below
 	subs map[string]*subscription
 	catalogState
+	connState
 }
 
 // Option configures a Tenant.
