@@ -248,7 +248,8 @@ func (m Meta) clone() Meta {
 }
 
 // Filter selects resources in List. Zero fields match everything but the
-// subscription, which is required.
+// subscription, which is required. IDs compare ignoring case, as in ARM;
+// tag values compare exactly.
 type Filter struct {
 	Subscription  string
 	ResourceGroup string
@@ -260,13 +261,13 @@ type Filter struct {
 // Matches reports whether r passes the filter.
 func (f Filter) Matches(r Resource) bool {
 	m := r.Metadata()
-	if m.ID.Subscription != f.Subscription {
+	if !strings.EqualFold(m.ID.Subscription, f.Subscription) {
 		return false
 	}
-	if f.ResourceGroup != "" && m.ID.Group().Name != f.ResourceGroup {
+	if f.ResourceGroup != "" && !strings.EqualFold(m.ID.Group().Name, f.ResourceGroup) {
 		return false
 	}
-	if f.Type != "" && m.ID.Type != f.Type {
+	if f.Type != "" && !strings.EqualFold(string(m.ID.Type), string(f.Type)) {
 		return false
 	}
 	for k, v := range f.Tags {

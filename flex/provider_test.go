@@ -84,3 +84,26 @@ func TestErrorKinds(t *testing.T) {
 		t.Errorf("Error() = %q, want %q", err.(interface{ Unwrap() error }).Unwrap().Error(), want)
 	}
 }
+
+func TestFilterMatchesIgnoringCaseLikeARM(t *testing.T) {
+	vnet := &flex.VirtualNetwork{Meta: flex.Meta{
+		ID:   flex.ResourceID{Subscription: "Sub-1", ResourceGroup: "RG", Type: flex.TypeVirtualNetwork, Name: "v"},
+		Tags: map[string]string{flex.TagTenant: "t1"},
+	}}
+	for _, tc := range []struct {
+		f    flex.Filter
+		want bool
+	}{
+		{flex.Filter{Subscription: "sub-1"}, true},
+		{flex.Filter{Subscription: "sub-1", ResourceGroup: "rg", Type: "microsoft.network/virtualnetworks"}, true},
+		{flex.Filter{Subscription: "sub-1", Tags: map[string]string{flex.TagTenant: "t1"}}, true},
+		{flex.Filter{Subscription: "sub-1", Tags: map[string]string{flex.TagTenant: "T1"}}, false},
+		{flex.Filter{Subscription: "sub-2"}, false},
+		{flex.Filter{Subscription: "sub-1", ResourceGroup: "other"}, false},
+		{flex.Filter{Subscription: "sub-1", Type: flex.TypeSecurityGroup}, false},
+	} {
+		if got := tc.f.Matches(vnet); got != tc.want {
+			t.Errorf("%+v.Matches = %v, want %v", tc.f, got, tc.want)
+		}
+	}
+}
