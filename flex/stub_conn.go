@@ -1,11 +1,6 @@
 package flex
 
-import (
-	"net/netip"
-	"strings"
-
-	"github.com/daasflex/daasflex/network"
-)
+import "strings"
 
 // Temporary stubs of lookups other areas of the Tenant own, with the
 // agreed signatures; each goes when its owner's version lands. All are
@@ -25,19 +20,4 @@ func (t *Tenant) machinesUsingConnection(name string) int {
 		}
 	}
 	return n
-}
-
-// imagesUsingConnection names the image builds on the connection (NET-8,
-// NET-15). Owned by images.
-func (t *Tenant) imagesUsingConnection(name string) []string { return nil }
-
-// bastionsUsingConnection names the bastions on the connection (NET-8,
-// NET-15). Owned by troubleshooting.
-func (t *Tenant) bastionsUsingConnection(name string) []string { return nil }
-
-// connectionHosts returns the image builders and the bastion on the
-// connection and its RDP access range (FW-4, FW-5). Owned by
-// troubleshooting.
-func (t *Tenant) connectionHosts(connection string) (hosts []network.RDPHost, rdpAccess netip.Prefix) {
-	return nil, netip.Prefix{}
 }

@@ -180,6 +180,7 @@ func (t *Tenant) subscriptionUsers(name string) []string {
 			users = append(users, fmt.Sprintf("catalog %q", c.name))
 		}
 	}
+	users = append(users, t.imagesInSubscription(name)...)
 	slices.Sort(users)
 	return users
 }

@@ -34,6 +34,7 @@ type Tenant struct {
 	subs map[string]*subscription
 	catalogState
 	connState
+	imaging // images, bastions, RDP access and troubleshooting activities (t.mu)
 }
 
 // Option configures a Tenant.

@@ -1,0 +1,104 @@
+package flex_test
+
+import (
+	"net/netip"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/daasflex/daasflex/fake"
+	"github.com/daasflex/daasflex/flex"
+	"github.com/daasflex/daasflex/image"
+	"github.com/daasflex/daasflex/secret"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// imgEpoch is the start of the manual clock of the image and
+// troubleshooting tests.
+var imgEpoch = time.Date(2026, 5, 11, 9, 0, 0, 0, time.UTC)
+
+// imgPassword is the logon password of builds and bastions in the tests; no
+// view, error or log may show it (SEC-1).
+const imgPassword = "Gr33n-Valley!Stone"
+
+// imgEnv is a tenant "t1" on a fake cloud with a manual clock and one
+// subscription "prod" (Azure ID "az-prod").
+type imgEnv struct {
+	cloud *fake.Cloud
+	view  *fake.View
+	clock *fake.Clock
+	tn    *flex.Tenant
+
+	mu       sync.Mutex
+	progress []flex.Progress
+}
+
+func newImgEnv(t testing.TB, opts ...flex.Option) *imgEnv {
+	t.Helper()
+	e := &imgEnv{clock: fake.NewClock(imgEpoch)}
+	e.cloud = fake.New(fake.WithClock(e.clock))
+	e.view = e.cloud.Scope("t1")
+	opts = append([]flex.Option{flex.WithID("t1"), flex.WithClock(e.clock.Now), flex.WithProgress(func(p flex.Progress) {
+		e.mu.Lock()
+		e.progress = append(e.progress, p)
+		e.mu.Unlock()
+	})}, opts...)
+	e.tn = flex.NewTenant(e.view, opts...)
+	if _, err := e.tn.AddSubscription(t.Context(), flex.SubscriptionSpec{Name: "prod", AzureID: "az-prod"}); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// phases returns the phases reported for op so far.
+func (e *imgEnv) phases(op string) []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []string
+	for _, p := range e.progress {
+		if p.Op == op {
+			out = append(out, p.Phase)
+		}
+	}
+	return out
+}
+
+// owned returns "type/name" of every resource of the tenant whose owner tag
+// is owner, sorted.
+func (e *imgEnv) owned(owner string) []string {
+	var out []string
+	for _, r := range e.view.Resources(flex.Filter{Tags: map[string]string{flex.TagOwner: owner}}) {
+		id := r.Metadata().ID
+		out = append(out, string(id.Type[strings.LastIndex(string(id.Type), "/")+1:])+"/"+id.Name)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// all returns the number of resources of the tenant.
+func (e *imgEnv) all() int { return len(e.view.Resources(flex.Filter{})) }
+
+func imgPrefix(s string) netip.Prefix { return netip.MustParsePrefix(s) }
+
+// imgBuildSpec is a valid No connectivity build from the prepared Windows
+// Server 2022 image in westeurope, RDP restricted to 203.0.113.0/28.
+func imgBuildSpec(name string) image.BuildSpec {
+	base, _ := image.LookupPrepared("Windows Server 2022 (multi-session)")
+	return image.BuildSpec{
+		Name:         name,
+		Base:         base,
+		Subscription: "prod",
+		Region:       "westeurope",
+		Domain:       image.NonDomainJoined,
+		Username:     "imgadmin",
+		Password:     secret.New(imgPassword),
+		Size:         "Standard_D4s_v5",
+		AllowedIPs:   []netip.Prefix{imgPrefix("203.0.113.0/28")},
+		Notes:        "Office and line-of-business apps",
+	}
+}
+
+// sortStrings makes cmp.Diff compare string slices as sets.
+var sortStrings = cmpopts.SortSlices(func(a, b string) bool { return a < b })
