@@ -214,12 +214,12 @@ func (t *Tenant) connectionHosts(connection string) (hosts []network.RDPHost, rd
 	return hosts, rdpAccess
 }
 
-// bastionsUsingConnection names the bastion on the connection, if any,
-// such as `bastion of connection "hub"` (NET-8: a connection in use cannot
-// be deleted; NET-15: its details count it). t.mu must be held.
+// bastionsUsingConnection names the bastion on the connection, if any, by
+// the connection's name, as bastions are named (NET-8: a connection in use
+// cannot be deleted; NET-15: its details count it). t.mu must be held.
 func (t *Tenant) bastionsUsingConnection(connection string) []string {
 	if b := t.bastions[fold(connection)]; b != nil {
-		return []string{bastionObject(b.conn)}
+		return []string{b.conn}
 	}
 	return nil
 }
@@ -575,17 +575,14 @@ func (t *Tenant) bastionView(b *bastionObj) Bastion {
 // longer, and warns about every bastion older than BastionLifetime. It
 // never deletes a bastion (a decision). Bastions busy with another
 // operation are left for the next run. t.mu must not be held.
-func (t *Tenant) dueBastions(ctx context.Context, now time.Time) ([]Warning, error) {
-	var (
-		warnings []Warning
-		due      []*bastionObj
-	)
+func (t *Tenant) dueBastions(ctx context.Context, now time.Time) (ran []string, warnings []network.Warning, err error) {
+	var due []*bastionObj
 	t.mu.Lock()
 	for _, b := range t.bastions {
 		if age := now.Sub(b.created); age > BastionLifetime {
-			warnings = append(warnings, Warning{Rule: "TRB-2", Object: bastionObject(b.conn),
-				Message: fmt.Sprintf("the bastion of connection %q is %s old, past the recommended %s; delete it and create a new one for the latest security patches",
-					b.conn, age.Round(time.Hour), BastionLifetime)})
+			warnings = append(warnings, network.Warning{ID: "TRB-2", Msg: fmt.Sprintf(
+				"the bastion of connection %q is %s old, past the recommended %s; delete it and create a new one for the latest security patches",
+				b.conn, age.Round(time.Hour), BastionLifetime)})
 		}
 		if b.busy == "" && b.failure == "" && b.power == PowerRunning && !b.poweredOn.IsZero() && now.Sub(b.poweredOn) >= BastionAutoOff {
 			b.busy = "RunDue"
@@ -593,15 +590,18 @@ func (t *Tenant) dueBastions(ctx context.Context, now time.Time) ([]Warning, err
 		}
 	}
 	t.mu.Unlock()
-	slices.SortFunc(warnings, func(a, b Warning) int { return strings.Compare(a.Object, b.Object) })
+	slices.SortFunc(warnings, func(a, b network.Warning) int { return strings.Compare(a.Msg, b.Msg) })
+	slices.SortFunc(due, func(a, b *bastionObj) int { return strings.Compare(fold(a.conn), fold(b.conn)) })
 	var errs []error
 	for _, b := range due {
 		if err := t.powerOffBastion(ctx, b); err != nil {
 			errs = append(errs, &Error{Kind: KindOf(err), Op: "RunDue", Object: bastionObject(b.conn), Err: err})
+		} else {
+			ran = append(ran, fmt.Sprintf("TRB-2: powered off the bastion of connection %q and closed its RDP port, %s after it was powered on", b.conn, BastionAutoOff))
 		}
 		t.mu.Lock()
 		b.busy = ""
 		t.mu.Unlock()
 	}
-	return warnings, errors.Join(errs...)
+	return ran, warnings, errors.Join(errs...)
 }

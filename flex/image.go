@@ -190,13 +190,13 @@ func (t *Tenant) image(op, subscription, name string) (*imageObj, error) {
 }
 
 // imageUsers names the images whose build machine uses the connection
-// named name, such as `image "Sales"` (NET-8: a connection in use cannot
-// be deleted). t.mu must be held.
+// named name (NET-8: a connection in use cannot be deleted; NET-15: its
+// details count them), sorted. t.mu must be held.
 func (t *Tenant) imageUsers(name string) []string {
 	var users []string
 	for _, o := range t.images {
 		if o.builder != nil && o.conn != "" && strings.EqualFold(o.conn, name) {
-			users = append(users, imageObject(o.img.Name))
+			users = append(users, o.img.Name)
 		}
 	}
 	slices.Sort(users)

@@ -11,6 +11,7 @@ import (
 	"github.com/daasflex/daasflex/fake"
 	"github.com/daasflex/daasflex/flex"
 	"github.com/daasflex/daasflex/image"
+	"github.com/daasflex/daasflex/network"
 	"github.com/daasflex/daasflex/secret"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
@@ -102,3 +103,65 @@ func imgBuildSpec(name string) image.BuildSpec {
 
 // sortStrings makes cmp.Diff compare string slices as sets.
 var sortStrings = cmpopts.SortSlices(func(a, b string) bool { return a < b })
+
+// imgCustomer is the Azure subscription of the customer's own network.
+const imgCustomer = "33333333-3333-3333-3333-333333333333"
+
+// peering creates a VNet peering connection name in "prod" with the Flex
+// range flexRange, to a customer VNet 192.168.0.0/16 whose subnet
+// "default" is 192.168.0.0/24 (where the customer's administrators are).
+func (e *imgEnv) peering(t testing.TB, name, flexRange string) flex.Connection {
+	t.Helper()
+	ctx := t.Context()
+	rg := flex.GroupID(imgCustomer, "customer-"+name)
+	if _, err := e.cloud.Put(ctx, &flex.ResourceGroup{Meta: flex.Meta{ID: rg, Region: network.WestEurope}}); err != nil {
+		t.Fatal(err)
+	}
+	vn := &flex.VirtualNetwork{
+		Meta:         flex.Meta{ID: flex.ResourceID{Subscription: imgCustomer, ResourceGroup: rg.Name, Type: flex.TypeVirtualNetwork, Name: "corp"}, Region: network.WestEurope},
+		AddressSpace: []netip.Prefix{imgPrefix("192.168.0.0/16")},
+		Subnets:      []flex.Subnet{{Name: "default", Prefix: imgPrefix("192.168.0.0/24")}},
+	}
+	if _, err := e.cloud.Put(ctx, vn); err != nil {
+		t.Fatal(err)
+	}
+	c, err := e.tn.CreateConnection(ctx, "prod", network.PeeringSpec{
+		Name:       name,
+		Region:     network.WestEurope,
+		RemoteVNet: network.ResourceID{Subscription: imgCustomer, ResourceGroup: rg.Name, Type: "virtualNetworks", Name: "corp"},
+		Range:      imgPrefix(flexRange),
+		DNS:        []netip.Addr{netip.MustParseAddr("192.168.0.4")},
+	})
+	if err != nil {
+		t.Fatalf("CreateConnection: %v", err)
+	}
+	return c
+}
+
+// rdp decides TCP 3389 from src to dst with the NSGs in place (the fake's
+// flow check).
+func (e *imgEnv) rdp(t testing.TB, src, dst netip.Addr) bool {
+	t.Helper()
+	d, err := e.view.Allowed(src, dst, network.TCP, 3389)
+	if err != nil {
+		t.Fatalf("Allowed(%s → %s:3389): %v", src, dst, err)
+	}
+	return d.Allowed()
+}
+
+// nsgRulesFor returns the names of the NSG rules of the tenant that admit
+// traffic to or from the address alone (FW-4 host rules), as
+// "<nsg>/<rule>".
+func (e *imgEnv) nsgRulesFor(a netip.Addr) []string {
+	var out []string
+	host := network.HostAddress(a)
+	for _, r := range e.view.Resources(flex.Filter{Type: flex.TypeSecurityGroup}) {
+		nsg := r.(*flex.SecurityGroup)
+		for _, rule := range nsg.Rules {
+			if slices.Contains(rule.Destinations, host) || slices.Contains(rule.Sources, host) {
+				out = append(out, nsg.ID.Name+"/"+rule.Name)
+			}
+		}
+	}
+	return out
+}

@@ -35,16 +35,18 @@ func (t *Tenant) catalogsRenameImage(subscription, old, new string) {
 	}
 }
 
-// catalogMachine returns the VM of a machine of a catalog (stub of
-// machine.go). t.mu held.
+// catalogMachine returns the VM of a machine of a catalog: the machine's
+// name in the catalog's resource group (stub of machine.go). t.mu held.
 func (t *Tenant) catalogMachine(op, catalog, machine string) (ResourceID, error) {
+	c := t.catalogs[fold(catalog)]
+	if c == nil {
+		return ResourceID{}, Errorf(ErrNotFound, op, fmt.Sprintf("catalog %q", catalog), "the tenant has no catalog named %q", catalog)
+	}
+	s := t.subs[fold(c.subscription)]
+	for _, m := range c.machines {
+		if strings.EqualFold(m.m.Name, machine) && !m.m.Deleted && s != nil {
+			return ResourceID{Subscription: s.azureID, ResourceGroup: t.groupName("catalog", c.name), Type: TypeVirtualMachine, Name: m.m.Name}, nil
+		}
+	}
 	return ResourceID{}, Errorf(ErrNotFound, op, fmt.Sprintf("machine %q", machine), "catalog %q has no machine named %q", catalog, machine)
-}
-
-// Warning is something due that needs an administrator's attention, such
-// as a bastion past its recommended lifetime (stub of rundue.go).
-type Warning struct {
-	Rule    string // the rule ID, such as "TRB-2"
-	Object  string // the object concerned, such as `bastion of connection "hub"`
-	Message string
 }
