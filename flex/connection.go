@@ -203,7 +203,8 @@ func (t *Tenant) connectionFor(op, subscription, name string) (*connection, erro
 	obj := fmt.Sprintf("connection %q", name)
 	c, ok := t.conns[fold(name)]
 	if !ok || c.managed {
-		return nil, Errorf(ErrNotFound, op, obj, "NET-2: the tenant has no connection named %q; create it first", name)
+		return nil, &Error{Kind: ErrNotFound, Op: op, Object: obj, Err: rule.Errorf("NET-2",
+			"the tenant has no connection named %q; create it before a catalog or image build uses it", name)}
 	}
 	if fold(c.sub) != fold(subscription) {
 		return nil, &Error{Kind: ErrPrecondition, Op: op, Object: obj, Err: rule.Errorf("SUB-2",

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/daasflex/daasflex/network"
 	"github.com/daasflex/daasflex/rule"
@@ -88,6 +89,31 @@ func (t *Tenant) Connections(ctx context.Context) ([]Connection, error) {
 	}
 	slices.SortFunc(out, func(a, b Connection) int { return strings.Compare(fold(a.Name), fold(b.Name)) })
 	return out, nil
+}
+
+// dueConnections is RunDue's part for connections: a NET-12 warning for
+// every connection stuck provisioning at now. t.mu must not be held.
+func (t *Tenant) dueConnections(ctx context.Context, now time.Time) ([]string, []network.Warning, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return nil, t.stuckConnections(now), nil
+}
+
+// stuckConnections returns a NET-12 warning for every connection that has
+// been Provisioning for more than network.StuckAfter at now, naming its
+// transaction ID for support, for the RunDue dispatcher. t.mu must be
+// held.
+func (t *Tenant) stuckConnections(now time.Time) []network.Warning {
+	var ws []network.Warning
+	for _, c := range t.conns {
+		if c.status.Stuck(now) {
+			ws = append(ws, network.Warning{ID: "NET-12", Msg: fmt.Sprintf(
+				"%s has been Provisioning since %s, more than %v; give support its transaction ID %s",
+				c.object(), c.status.Since.Format(time.RFC3339), network.StuckAfter, c.status.TransactionID)})
+		}
+	}
+	slices.SortFunc(ws, func(a, b network.Warning) int { return strings.Compare(a.Msg, b.Msg) })
+	return ws
 }
 
 // lookupConn returns the named connection or ErrNotFound. t.mu held.

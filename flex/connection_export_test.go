@@ -3,6 +3,7 @@ package flex
 import (
 	"context"
 	"net/netip"
+	"time"
 
 	"github.com/daasflex/daasflex/network"
 )
@@ -92,4 +93,18 @@ func (t *Tenant) ReleaseManagedForTest(owner string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.releaseManagedConnection(t.conns[fold(owner)])
+}
+
+// StuckForTest returns the stuck-provisioning warnings at the tenant's now.
+func (t *Tenant) StuckForTest() []network.Warning {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.stuckConnections(t.now())
+}
+
+// DueKeysForTest returns the key rotation warnings at now.
+func (t *Tenant) DueKeysForTest(now time.Time) []network.Warning {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.keyWarnings(now)
 }

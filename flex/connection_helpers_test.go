@@ -15,6 +15,7 @@ import (
 	"github.com/daasflex/daasflex/fake"
 	"github.com/daasflex/daasflex/flex"
 	"github.com/daasflex/daasflex/network"
+	"github.com/daasflex/daasflex/secret"
 )
 
 // Test fixtures of the connection tests: one tenant on a fake cloud with
@@ -138,3 +139,194 @@ func sorted[T cmp.Ordered](s []T) []T {
 	slices.Sort(s)
 	return s
 }
+
+// connFaults is a fault layer over a provider: Puts and Deletes of chosen
+// resource types fail, or wait until released.
+type connFaults struct {
+	flex.Provider
+	mu      sync.Mutex
+	put     map[flex.ResourceType]error
+	del     map[flex.ResourceType]error
+	block   map[flex.ResourceType]chan struct{}
+	reached chan flex.ResourceType
+}
+
+func newConnFaults(p flex.Provider) *connFaults {
+	return &connFaults{Provider: p, put: map[flex.ResourceType]error{}, del: map[flex.ResourceType]error{},
+		block: map[flex.ResourceType]chan struct{}{}, reached: make(chan flex.ResourceType, 16)}
+}
+
+func (f *connFaults) failPut(t flex.ResourceType, err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err == nil {
+		delete(f.put, t)
+		return
+	}
+	f.put[t] = err
+}
+
+func (f *connFaults) failDelete(t flex.ResourceType, err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err == nil {
+		delete(f.del, t)
+		return
+	}
+	f.del[t] = err
+}
+
+// hold makes Puts of type t wait until the returned function is called.
+func (f *connFaults) hold(t flex.ResourceType) (release func()) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ch := make(chan struct{})
+	f.block[t] = ch
+	return sync.OnceFunc(func() { close(ch) })
+}
+
+func (f *connFaults) Put(ctx context.Context, r flex.Resource) (flex.Resource, error) {
+	typ := r.Metadata().ID.Type
+	f.mu.Lock()
+	err, ch := f.put[typ], f.block[typ]
+	f.mu.Unlock()
+	if ch != nil {
+		f.reached <- typ
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	if err != nil {
+		return nil, &flex.Error{Kind: flex.ErrInvalid, Op: "Put", Object: r.Metadata().ID.String(), Err: err}
+	}
+	return f.Provider.Put(ctx, r)
+}
+
+func (f *connFaults) Delete(ctx context.Context, id flex.ResourceID) error {
+	f.mu.Lock()
+	err := f.del[id.Type]
+	f.mu.Unlock()
+	if err != nil {
+		return &flex.Error{Kind: flex.ErrConflict, Op: "Delete", Object: id.String(), Err: err}
+	}
+	return f.Provider.Delete(ctx, id)
+}
+
+// withFaults returns an env over a fault layer and the layer.
+func withFaults(t testing.TB) (*env, *connFaults) {
+	var f *connFaults
+	e := newEnv(t, func(p flex.Provider) flex.Provider { f = newConnFaults(p); return f })
+	return e, f
+}
+
+// customerHub puts the customer's Virtual WAN hub and returns its ID.
+func (e *env) customerHub(name, sku, space string) network.ResourceID {
+	e.t.Helper()
+	h := &flex.VirtualHub{Meta: flex.Meta{ID: flex.ResourceID{Subscription: custAzure, ResourceGroup: custGroup, Type: flex.TypeVirtualHub, Name: name}, Region: testRegion},
+		SKU: sku, AddressSpace: pfx(space)}
+	if _, err := e.cloud.Put(e.ctx, h); err != nil {
+		e.t.Fatalf("customer hub: %v", err)
+	}
+	return network.ResourceID{Subscription: custAzure, ResourceGroup: custGroup, Type: "virtualHubs", Name: name}
+}
+
+// customerSpoke connects a customer VNet to the hub, as the customer's
+// other spokes are.
+func (e *env) customerSpoke(hub network.ResourceID, vnet network.ResourceID) {
+	e.t.Helper()
+	hc := &flex.HubConnection{Meta: flex.Meta{ID: flex.ResourceID{Subscription: custAzure, ResourceGroup: custGroup, Type: flex.TypeHubConnection, Name: hub.Name + "/" + vnet.Name}},
+		Remote: flex.ResourceID{Subscription: custAzure, ResourceGroup: custGroup, Type: flex.TypeVirtualNetwork, Name: vnet.Name}}
+	if _, err := e.cloud.Put(e.ctx, hc); err != nil {
+		e.t.Fatalf("customer spoke: %v", err)
+	}
+}
+
+// customerGateway gives a customer VNet a GatewaySubnet and a VPN gateway.
+func (e *env) customerGateway(vnet network.ResourceID, gwSubnet string) {
+	e.t.Helper()
+	id := flex.ResourceID{Subscription: custAzure, ResourceGroup: custGroup, Type: flex.TypeVirtualNetwork, Name: vnet.Name}
+	r, err := e.cloud.Get(e.ctx, id)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	v := r.(*flex.VirtualNetwork)
+	v.Subnets = append(v.Subnets, flex.Subnet{Name: "GatewaySubnet", Prefix: pfx(gwSubnet)})
+	if _, err := e.cloud.Put(e.ctx, v); err != nil {
+		e.t.Fatal(err)
+	}
+	gw := &flex.VPNGateway{Meta: flex.Meta{ID: flex.ResourceID{Subscription: custAzure, ResourceGroup: custGroup, Type: flex.TypeVPNGateway, Name: vnet.Name + "-gw"}, Region: testRegion},
+		VirtualNetwork: id, SKU: "VpnGw1"}
+	if _, err := e.cloud.Put(e.ctx, gw); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+const testPSK = "Sup3rS3cretPSK!"
+
+func vpnSpec(name string) network.VPNSpec {
+	return network.VPNSpec{
+		Name:            name,
+		Region:          testRegion,
+		DeviceIP:        addr("52.1.2.3"),
+		AllowedNetworks: []netip.Prefix{pfx("10.50.0.0/16")},
+		PSK:             secret.New(testPSK),
+		SKU:             network.SKUVpnGw1,
+		VDASubnet:       pfx("172.20.0.0/24"),
+		GatewaySubnet:   pfx("172.20.1.0/27"),
+		DNS:             []netip.Addr{addr("10.50.0.4"), addr("10.50.0.5")},
+	}
+}
+
+const testClientSecret = "cl1ent-s3cret-value"
+
+func vwanSpec(name string, hub network.ResourceID, ranges ...string) network.VWANSpec {
+	s := network.VWANSpec{
+		Name: name,
+		Hub:  network.VWANHub{ID: hub},
+		Auth: network.VWANAuth{Method: network.AuthServicePrincipal, TenantID: "8f2c1a3e-1b2c-4d5e-8f90-123456789abc",
+			ClientID: "9f2c1a3e-1b2c-4d5e-8f90-123456789abc", ClientSecret: secret.New(testClientSecret)},
+		DNS:      []netip.Addr{network.AzureHostIP()},
+		Routes:   []network.Route{network.MustParseRoute("internet,0.0.0.0/0,Internet")},
+		Advanced: network.VWANAdvanced{RoutePropagation: true},
+	}
+	for _, r := range ranges {
+		s.Ranges = append(s.Ranges, pfx(r))
+	}
+	return s
+}
+
+// get returns the cloud's resource of type T with the ID, failing the test
+// when it is missing.
+func get[T flex.Resource](e *env, id flex.ResourceID) T {
+	e.t.Helper()
+	r, err := flex.GetAs[T](e.ctx, e.cloud, id)
+	if err != nil {
+		e.t.Fatalf("get %s: %v", id, err)
+	}
+	return r
+}
+
+// find returns the tenant's resources of type t owned by owner.
+func (e *env) find(owner string, t flex.ResourceType) []flex.Resource {
+	var out []flex.Resource
+	for _, r := range e.owned(owner) {
+		if r.Metadata().ID.Type == t {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// one returns the only resource of type T owned by owner.
+func one[T flex.Resource](e *env, owner string, typ flex.ResourceType) T {
+	e.t.Helper()
+	rs := e.find(owner, typ)
+	if len(rs) != 1 {
+		e.t.Fatalf("%d %s owned by %s; want 1: %v", len(rs), typ, owner, ids(rs))
+	}
+	return rs[0].(T)
+}
+
+func secretOf(s string) secret.Value { return secret.New(s) }

@@ -153,6 +153,22 @@ func redacted(s network.Spec) network.Spec {
 	return s
 }
 
+// withRoutes returns the spec with its custom routes replaced.
+func withRoutes(s network.Spec, routes []network.Route) network.Spec {
+	switch v := s.(type) {
+	case network.PeeringSpec:
+		v.Routes = routes
+		return v
+	case network.VPNSpec:
+		v.Routes = routes
+		return v
+	case network.VWANSpec:
+		v.Routes = routes
+		return v
+	}
+	return s
+}
+
 // netID converts the ID of a customer's network resource to the
 // provider's form.
 func netID(id network.ResourceID) ResourceID {

@@ -181,6 +181,16 @@ func (t *Tenant) subscriptionUsers(name string) []string {
 		}
 	}
 	users = append(users, t.imagesInSubscription(name)...)
+	for _, c := range t.conns {
+		if !c.managed && strings.EqualFold(c.sub, name) {
+			users = append(users, fmt.Sprintf("connection %q", c.name))
+		}
+	}
+	for _, k := range t.cmKeys {
+		if strings.EqualFold(k.sub, name) {
+			users = append(users, fmt.Sprintf("key %q", k.name))
+		}
+	}
 	slices.Sort(users)
 	return users
 }
