@@ -456,3 +456,52 @@ func checkErrorAsNative(e *env) {
 		e.t.Errorf("ErrorAs of a plain error into %T reports true", target)
 	}
 }
+
+// checkLocationIsFixed: a resource stays in the region it was created in:
+// a Put that moves a resource group is ErrConflict (Azure's 409
+// InvalidResourceGroupLocation), one that moves a resource is refused
+// (InvalidResourceLocation), and both keep their region.
+func checkLocationFixed(e *env) {
+	b := e.base()
+	g := &flex.ResourceGroup{Meta: e.meta(b.group)}
+	g.Region = network.NorthEurope
+	_, err := e.p.Put(e.ctx, g)
+	e.wantErr(err, flex.ErrConflict, "Put of resource group "+baseGroup+" in another region", baseGroup)
+	v := get[*flex.VirtualNetwork](e, b.vnet)
+	v.Region = network.NorthEurope
+	_, err = e.p.Put(e.ctx, v)
+	e.wantErrIn(err, []error{flex.ErrConflict, flex.ErrInvalid}, "Put of VNet "+baseVNet+" in another region", baseVNet)
+	if got := get[*flex.ResourceGroup](e, b.group); got.Region != region {
+		e.t.Errorf("resource group is in %s after a refused move; want %s", got.Region, region)
+	}
+	if got := get[*flex.VirtualNetwork](e, b.vnet); got.Region != region {
+		e.t.Errorf("VNet is in %s after a refused move; want %s", got.Region, region)
+	}
+}
+
+// checkImmutable: what Azure fixes when it creates a VM (zone, computer
+// name, network) cannot change with a Put: ErrConflict (Azure's 409
+// PropertyChangeNotAllowed), and the VM stays as it was.
+func checkImmutable(e *env) {
+	b := e.base()
+	v := put(e, e.vnet(baseGroup, "vnet-two", "10.11.0.0/16", subnet(machines, "10.11.1.0/24")))
+	in := e.vm("vm-fixed", b.vnet, machines)
+	in.Zone = "1"
+	vm := put(e, in)
+	for _, c := range []struct {
+		what   string
+		change func(*flex.VirtualMachine)
+	}{
+		{"zone", func(m *flex.VirtualMachine) { m.Zone = "2" }},
+		{"computer name", func(m *flex.VirtualMachine) { m.ComputerName = "renamed" }},
+		{"virtual network", func(m *flex.VirtualMachine) { m.Network = v.ID }},
+	} {
+		m := in.Clone().(*flex.VirtualMachine)
+		c.change(m)
+		_, err := e.p.Put(e.ctx, m)
+		e.wantErr(err, flex.ErrConflict, "Put of VM "+vm.ID.Name+" with another "+c.what, vm.ID.Name)
+		if d := diff(vm, get[*flex.VirtualMachine](e, vm.ID)); d != "" {
+			e.t.Errorf("VM changed after a refused change of its %s (-want +got):\n%s", c.what, d)
+		}
+	}
+}

@@ -29,6 +29,8 @@ func allChecks() []check {
 		{name: "ARM/NamesIgnoreCase", fn: checkNamesIgnoreCase},
 		{name: "ARM/UpdateInPlace", fn: checkUpdateInPlace},
 		{name: "ARM/PutIgnoresState", fn: checkPutIgnoresState},
+		{name: "ARM/LocationIsFixed", fn: checkLocationFixed},
+		{name: "ARM/ImmutableProperties", fn: checkImmutable},
 		{name: "ARM/ListSortedAndFiltered", fn: checkList},
 		{name: "ARM/ListNeedsSubscription", fn: checkListNeedsSubscription},
 		{name: "ARM/TagsRoundTrip", fn: checkTags},
@@ -47,6 +49,7 @@ func allChecks() []check {
 		{name: "Conflict/DeleteVNetWithGateway", fn: checkDeleteVNetWithGateway},
 		{name: "Conflict/DeleteVPNGatewaysInUse", fn: checkDeleteGatewaysInUse},
 		{name: "Conflict/DeleteVNetWithHubConnection", fn: checkDeleteVNetWithHubConnection},
+		{name: "Conflict/DeleteAttachedDisk", fn: checkDeleteAttachedDisk},
 
 		// Azure's rules.
 		{name: "AZ-1/ReservedRanges", fn: checkReservedRanges},
@@ -80,6 +83,7 @@ func allChecks() []check {
 		{name: "AZ-7/VMNames", fn: checkVMNames},
 		{name: "AZ-8/PowerTransitions", fn: checkPowerTransitions},
 		{name: "AZ-8/PowerConflicts", fn: checkPowerConflicts},
+		{name: "AZ-8/PowerIdempotent", fn: checkPowerIdempotent},
 		{name: "AZ-8/SnapshotsIncremental", fn: checkSnapshotsIncremental},
 		{name: "AZ-8/ImageGenerations", fn: checkImageGenerations},
 		{name: "AZ-8/ImageFromVM", fn: checkImageFromVM},

@@ -52,18 +52,46 @@ func checkPowerTransitions(e *env) {
 	e.wantErr(err, flex.ErrNotFound, "start of a missing VM", "vm-missing")
 }
 
-// checkPowerConflicts: a deallocated VM can be neither restarted nor
-// powered off (Azure's 409 OperationNotAllowed), and stays deallocated;
-// an unknown action is ErrInvalid.
+// checkPowerConflicts: a VM that is not running cannot be restarted
+// (Azure's 409 OperationNotAllowed, "the operation requires the VM to be
+// running") and keeps its state; an unknown action is ErrInvalid.
 func checkPowerConflicts(e *env) {
 	b := e.base()
 	vm := e.newVM(b, "vm-conflict").ID
-	e.power(vm, flex.Deallocate)
-	for _, a := range []flex.PowerAction{flex.Restart, flex.PowerOff} {
-		e.wantErr(e.p.Power(e.ctx, vm, a), flex.ErrConflict, fmt.Sprintf("%s of a deallocated VM (AZ-8)", a), vm.Name)
-		e.wantPower(vm, flex.PowerDeallocated, "a refused "+string(a))
+	for _, stop := range []struct {
+		a  flex.PowerAction
+		ps flex.PowerState
+	}{{flex.PowerOff, flex.PowerStopped}, {flex.Deallocate, flex.PowerDeallocated}} {
+		e.power(vm, stop.a)
+		e.wantErr(e.p.Power(e.ctx, vm, flex.Restart), flex.ErrConflict, fmt.Sprintf("restart of a %s VM (AZ-8)", stop.ps), vm.Name)
+		e.wantPower(vm, stop.ps, "a refused restart")
 	}
 	e.wantErr(e.p.Power(e.ctx, vm, "hibernate"), flex.ErrInvalid, "power action hibernate", vm.Name)
+}
+
+// checkPowerIdempotent: start, powerOff and deallocate of a VM already in
+// the state they lead to succeed and change nothing, as Azure documents
+// (200 or 202, no conflict), so that a retried action after a lost
+// response does not fail.
+func checkPowerIdempotent(e *env) {
+	b := e.base()
+	vm := e.newVM(b, "vm-idem").ID
+	for _, step := range []struct {
+		a    flex.PowerAction
+		want flex.PowerState
+	}{
+		{flex.Start, flex.PowerRunning},
+		{flex.PowerOff, flex.PowerStopped},
+		{flex.PowerOff, flex.PowerStopped},
+		{flex.Deallocate, flex.PowerDeallocated},
+		{flex.Deallocate, flex.PowerDeallocated},
+	} {
+		if err := e.p.Power(e.ctx, vm, step.a); err != nil {
+			ps := get[*flex.VirtualMachine](e, vm).PowerState
+			e.t.Errorf("%s of a VM that is %s: %v; want success, as Azure answers a retried action (AZ-8)", step.a, ps, err)
+		}
+		e.wantPower(vm, step.want, string(step.a))
+	}
 }
 
 func checkSnapshotsIncremental(e *env) {

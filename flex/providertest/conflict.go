@@ -115,3 +115,14 @@ func checkDeleteVNetWithHubConnection(e *env) {
 	e.del(b.vnet)
 	e.wantGone(b.vnet, "after its hub connection and it were deleted")
 }
+
+// checkDeleteAttachedDisk: a VM's OS disk is not deleted while the VM
+// exists (Azure's 409 OperationNotAllowed).
+func checkDeleteAttachedDisk(e *env) {
+	b := e.base()
+	vm := e.newVM(b, "vm-holds-disk")
+	e.wantInUse(vm.OSDisk, "attached to a VM")
+	if got := get[*flex.VirtualMachine](e, vm.ID); !sameID(got.OSDisk, vm.OSDisk) {
+		e.t.Errorf("VM's OS disk is %s after a refused Delete of it; want %s", got.OSDisk, vm.OSDisk)
+	}
+}
