@@ -41,8 +41,9 @@ const (
 type checker struct {
 	rep Report
 
-	limits quota.Limits
-	pool   netip.Prefix // zero when the plan gives none
+	limits    quota.Limits
+	pool      netip.Prefix // zero when the plan gives none or it cannot be read
+	poolGiven bool         // the plan gives a pool
 
 	subs     []*subObj
 	subByKey map[string]*subObj
@@ -91,7 +92,10 @@ type connObj struct {
 	cross     rule.List // problems with other objects of the plan
 	skip      []string  // rules whose validation problems follow from a range that could not be read
 	bad       bool      // the connection has problems
-	internet  bool      // an enabled route sends 0.0.0.0/0 to the Internet
+	// unresolved marks a connection with an "any /N" range that could not
+	// be allocated: its address space is not known.
+	unresolved bool
+	internet   bool // an enabled route sends 0.0.0.0/0 to the Internet
 
 	joined   bool // a domain-joined catalog uses it
 	machines int  // machines of the catalogs on it
@@ -106,6 +110,7 @@ type catObj struct {
 	machines   int
 	location   string
 	counted    bool      // reserved in the ledger
+	skip       []string  // rules whose validation problems follow from a value that could not be read
 	dec        rule.List // problems reading the catalog
 	cross      rule.List // problems with other objects of the plan
 }
@@ -151,8 +156,10 @@ func finding(order int, where, id, msg string) Finding {
 // defaultFix is the advice for a rule whose message states no fix.
 func defaultFix(id string) string {
 	switch id {
-	case "LIM-1", "LIM-3":
-		return "plan fewer domains or resource locations, or raise the limit with Citrix"
+	case "LIM-1":
+		return "use fewer Active Directory domains, or raise the limit with Citrix"
+	case "LIM-3":
+		return "let catalogs of one connection, region and domain share a resource location, or raise the limit with Citrix"
 	case "LIM-2":
 		return "plan fewer catalogs, or raise the limit with Citrix"
 	case "LIM-4":
@@ -261,6 +268,7 @@ func (c *checker) readSettings(p *planFile) {
 		}
 	}
 	if p.AddressPool != "" {
+		c.poolGiven = true
 		pool, err := ipam.ParsePrefix(p.AddressPool)
 		switch {
 		case err != nil:
@@ -442,7 +450,7 @@ func (c *checker) readConnection(o *connObj, f connectionFile) {
 		return
 	}
 	if f.NAT != nil && !kind.SupportsNATGateway() {
-		l.Add("NET-11", "a NAT gateway is set on a %s connection; only No connectivity and VNet peering connections take one, remove it", kind.DisplayName())
+		l.Add("NET-11", "a NAT gateway is set, but %s connections take none; only No connectivity and VNet peering connections do, remove it", kind.DisplayName())
 	}
 	if kind == network.KindNone {
 		if len(f.DNS) > 0 {
@@ -642,7 +650,11 @@ func (c *checker) allocate() {
 				continue
 			}
 			o.skip = append(o.skip, "NET-5", "NET-13") // if allocation fails
+			o.unresolved = true
 			if !c.pool.IsValid() {
+				if c.poolGiven {
+					continue // the pool's own problem is reported once
+				}
 				o.dec.Add("NET-4", "%s \"any /%d\" needs a pool to allocate from; give the plan an addressPool such as 172.16.0.0/12, or a fixed range", r.what, r.req.bits)
 				continue
 			}
@@ -657,7 +669,7 @@ func (c *checker) allocate() {
 				continue
 			}
 			r.req.prefix = p
-			o.skip = o.skip[:len(o.skip)-2]
+			o.skip, o.unresolved = o.skip[:len(o.skip)-2], false
 			o.allocated[p] = "allocated from " + c.pool.String()
 		}
 	}
@@ -722,7 +734,7 @@ func (c *checker) validateConnections() {
 			}
 		}
 		c.flush(o.order, o.where, &o.dec, &o.cross, val, o.skip...)
-		o.bad = len(c.rep.Problems) > before
+		o.bad = len(c.rep.Problems) > before || o.unresolved
 	}
 }
 
@@ -771,6 +783,9 @@ func (c *checker) checkCatalogs(cats []catalogFile) *quota.Ledger {
 			case ok && conn.kindOK:
 				o.conn = conn
 				facts = catalog.Connection{Name: f.Connection, Kind: conn.kind, Region: conn.region, HasInternetRoute: conn.internet, Usable: true}
+				if !conn.region.IsValid() {
+					skip = append(skip, "REG-1") // reported on the connection
+				}
 				if o.sub != nil && conn.sub != nil && o.sub != conn.sub {
 					l.Add("SUB-2", "connection %q belongs to subscription %q, the catalog to %q; nothing is shared between subscriptions, use a connection of %q", f.Connection, conn.sub.name, o.sub.name, o.sub.name)
 				}
@@ -813,7 +828,7 @@ func (c *checker) checkCatalogs(cats []catalogFile) *quota.Ledger {
 				o.spec.ResourceLocation, connLabel(h.conn), h.region, h.first, connLabel(o.conn), region)
 		}
 
-		c.flush(o.order, o.where, &o.dec, &o.cross, val, skip...)
+		c.flush(o.order, o.where, &o.dec, &o.cross, val, append(skip, o.skip...)...)
 
 		// Limits (LIM-*): reserve what the catalog needs.
 		if n, err := o.spec.Machines(); err == nil {
@@ -918,7 +933,7 @@ func (c *checker) readCatalog(o *catObj, f catalogFile) {
 		l.Add("CAT-2", "both users and userCount are given; list the users or give their number, not both")
 		s.Users = f.Users
 	case f.UserCount < 0 || f.UserCount > maxUserCount:
-		l.Add("CAT-2", "userCount %d is out of range; want 1 to %s unique users", f.UserCount, thousands(maxUserCount))
+		l.Add("CAT-2", "userCount %s is out of range; want 1 to %s unique users", thousands(f.UserCount), thousands(maxUserCount))
 	case f.UserCount > 0:
 		s.Users = make([]string, f.UserCount)
 		for i := range s.Users {
@@ -945,6 +960,7 @@ func (c *checker) readCatalog(o *catObj, f catalogFile) {
 	// Domain (IDN-1, IDN-4).
 	if d, err := image.ParseDomainType(f.Domain.Type); err != nil {
 		l.Add("IDN-1", "domain type %q is not one; want non-domain-joined, Active Directory or Entra hybrid joined", f.Domain.Type)
+		o.skip = append(o.skip, "IDN-3", "IDN-4") // they depend on the domain type
 	} else {
 		s.Domain = d
 	}
@@ -1061,8 +1077,8 @@ func (c *checker) checkAddresses() {
 			continue
 		}
 		if usable := network.UsableAddresses(ranges...); o.machines > usable {
-			c.problem(o.order, o.where, "NET-14", "its catalogs need %s machine addresses, but %v leaves %s once Azure reserves 5 per range; choose a larger range, such as \"any /%d\"",
-				thousands(o.machines), ranges, thousands(usable), bitsFor(o.machines))
+			c.problem(o.order, o.where, "NET-14", "its catalogs need %s machine addresses, but %s leaves %s once Azure reserves 5 per range; choose a larger range, such as \"any /%d\"",
+				thousands(o.machines), strings.Join(prefixStrings(ranges), ", "), thousands(usable), bitsFor(o.machines))
 		}
 	}
 }
@@ -1070,15 +1086,11 @@ func (c *checker) checkAddresses() {
 // machineRanges returns the ranges machines take addresses from: the Flex
 // range, the VDA subnet of a VPN, the ranges of a vWAN spoke.
 func (o *connObj) machineRanges() []netip.Prefix {
-	switch s := o.spec.(type) {
-	case network.VPNSpec:
-		if s.VDASubnet.IsValid() {
-			return []netip.Prefix{s.VDASubnet}
-		}
-		return nil
-	default:
-		return o.spec.FlexRanges()
+	ranges := o.spec.FlexRanges()
+	if s, ok := o.spec.(network.VPNSpec); ok {
+		ranges = []netip.Prefix{s.VDASubnet}
 	}
+	return slices.DeleteFunc(slices.Clone(ranges), func(p netip.Prefix) bool { return !p.IsValid() })
 }
 
 // bitsFor returns the longest prefix length whose range leaves n addresses
