@@ -301,6 +301,7 @@ func checkGrantDiskAccess(e *env) {
 	e.wantTime("SAS expiry minus 2h", expiry.Add(-2*time.Hour), before)
 	for _, s := range []string{sas.String(), fmt.Sprint(sas), fmt.Sprintf("%v|%+v|%#v|%s|%q|%x", sas, sas, sas, sas, sas, sas),
 		fmt.Sprintf("%+v", struct{ URL secret.Value }{sas}), jsonOf(sas)} {
+		// RULE SEC-1: the URL grants access; it never prints.
 		if strings.Contains(s, u.Host) || strings.Contains(s, "sig=") || !strings.Contains(s, secret.Redacted) {
 			e.t.Errorf("the SAS URL prints as %s; want %s (SEC-1)", s, secret.Redacted)
 		}

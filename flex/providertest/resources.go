@@ -161,7 +161,7 @@ func checkVPN(e *env) {
 	psk := secret.New("Shared.Key_4711!")
 	conn := e.putAndCheck(e.connection("conn-crud", gw.ID, lg.Metadata().ID, psk, true))
 	for _, s := range []string{fmt.Sprintf("%v", conn), fmt.Sprintf("%+v", conn), fmt.Sprintf("%#v", conn)} {
-		if strings.Contains(s, psk.Reveal()) {
+		if strings.Contains(s, psk.Reveal()) { // RULE SEC-1
 			e.t.Errorf("the connection prints its pre-shared key (SEC-1): %s", s)
 		}
 	}
@@ -206,7 +206,7 @@ func checkVirtualMachine(e *env) {
 		e.t.Errorf("Put returned the admin password; Azure never returns it")
 	}
 	for _, s := range []string{fmt.Sprintf("%v", got), fmt.Sprintf("%+v", in), fmt.Sprintf("%#v", in)} {
-		if strings.Contains(s, adminPassword().Reveal()) {
+		if strings.Contains(s, adminPassword().Reveal()) { // RULE SEC-1
 			e.t.Errorf("a VM prints its admin password (SEC-1): %s", s)
 		}
 	}
