@@ -300,12 +300,13 @@ func (t *Tenant) runSchedules(ctx context.Context, now time.Time) ([]string, err
 			}
 		}
 		c.schedFrom = now
+		const busy = "taking a scheduled snapshot"
 		for _, s := range due {
 			m := c.byName[fold(s.Machine)]
-			if m == nil || m.busy != "" || slices.ContainsFunc(m.snapshots, func(o *snapshotObj) bool { return strings.EqualFold(o.s.Name, s.Name) }) {
+			if m == nil || m.busy != "" && m.busy != busy || slices.ContainsFunc(m.snapshots, func(o *snapshotObj) bool { return strings.EqualFold(o.s.Name, s.Name) }) {
 				continue
 			}
-			m.busy = "taking a scheduled snapshot"
+			m.busy = busy
 			jobs = append(jobs, job{c: c, m: m, s: s})
 		}
 	}
