@@ -122,6 +122,7 @@ type catalogObj struct {
 	status       catalog.Status
 	failure      string // what failed, in state Error (API-1)
 	principals   catalog.Principals
+	members      []catalog.Principal // principals.List(), kept as sorting is costly
 	apps         catalog.Apps
 	schedules    catalog.Schedules
 	schedFrom    time.Time // scheduled snapshots run for times after this
@@ -142,6 +143,12 @@ type machineObj struct {
 	pendingImage string    // the image it moves to (CAT-7)
 	updateAt     time.Time // when, for an immediate update; zero: at next shutdown
 	snapshots    []*snapshotObj
+}
+
+// setPrincipals sets the users and groups of c (CAT-9). t.mu must be held.
+func (c *catalogObj) setPrincipals(set catalog.Principals) {
+	c.principals = set
+	c.members = set.List()
 }
 
 // vdas is the number of VDAs the ledger counts for c (LIM-4).
@@ -419,9 +426,13 @@ func (t *Tenant) prepareCatalog(op, obj string, spec CatalogSpec) (*work, error)
 	if err != nil && spec.Subscription != "" {
 		return nil, err
 	}
+	if s == nil {
+		// Validation reports the missing subscription with the rest.
+		s = &subscription{}
+	}
 	cs := spec.Spec
 	var ref ImageRef
-	if spec.Image != "" && s != nil {
+	if spec.Image != "" && s.name != "" {
 		img, r, err := t.imageFor(op, s.name, spec.Image)
 		if err != nil {
 			return nil, err
@@ -430,7 +441,7 @@ func (t *Tenant) prepareCatalog(op, obj string, spec CatalogSpec) (*work, error)
 	}
 	var conn *connection
 	var facts catalog.Connection
-	if spec.Connection != "" && s != nil {
+	if spec.Connection != "" && s.name != "" {
 		conn, err = t.connectionFor(op, s.name, spec.Connection)
 		if err != nil {
 			return nil, err
@@ -501,10 +512,12 @@ func (t *Tenant) prepareCatalog(op, obj string, spec CatalogSpec) (*work, error)
 	if err != nil {
 		return nil, wrap(op, obj, err)
 	}
-	if _, err := c.principals.Add(initialPrincipals(c, cs.Users)...); err != nil {
+	var members catalog.Principals
+	if _, err := members.Add(initialPrincipals(c, cs.Users)...); err != nil {
 		res.Release()
 		return nil, &Error{Kind: ErrInvalid, Op: op, Object: obj, Err: err}
 	}
+	c.setPrincipals(members)
 	if conn == nil {
 		// No connectivity: a Citrix-managed network of the catalog's own.
 		conn = t.managedConnection(s.name, region, "catalog/"+c.name)
@@ -1095,7 +1108,7 @@ func (t *Tenant) DeleteCatalog(ctx context.Context, name string, ack catalog.Del
 	var lgroups []ResourceID
 	var lsubnets []*subnetSlot
 	if last {
-		l.busy = "being deleted"
+		l.busy, l.deleting = "being deleted", true
 		lgroups = append(slices.Clone(l.groups), l.group)
 		lsubnets = slices.Clone(l.subnets)
 		for _, cn := range l.connectors {
@@ -1114,7 +1127,14 @@ func (t *Tenant) DeleteCatalog(ctx context.Context, name string, ack catalog.Del
 	if err != nil {
 		res.Release()
 		if last {
-			l.busy = ""
+			l.busy, l.deleting = "", false
+			// Some connectors may be gone: their state is unknown until
+			// a health check (RL-4).
+			for _, cn := range l.connectors {
+				if cn.state == ConnectorDeleting {
+					cn.state, cn.health = ConnectorDisconnected, "Unknown"
+				}
+			}
 		}
 		c.status, _ = c.status.Finish(false)
 		c.failure = "deleting the catalog failed: " + err.Error()
@@ -1297,7 +1317,7 @@ func (t *Tenant) catalogView(c *catalogObj) Catalog {
 		ResourceLocation: c.location.name, Connectivity: c.connectivity, Image: c.image,
 		NamingScheme: c.scheme.String(), Sizes: c.sizes, Schedule: c.schedule,
 		State: c.status.State, Operation: c.status.Op, Failure: c.failure, Users: c.users,
-		Principals: c.principals.List(), Apps: c.apps.List(), Snapshots: c.schedules,
+		Principals: slices.Clone(c.members), Apps: c.apps.List(), Snapshots: c.schedules,
 		Warnings: slices.Clone(c.warnings), Created: c.created,
 	}
 	ms := make([]catalog.Machine, len(c.machines))

@@ -197,6 +197,7 @@ type locationObj struct {
 	domainNames  map[string]string
 	catalogs     map[string]bool // fold(catalog name)
 	pending      bool            // being created with its first catalog
+	deleting     bool            // being deleted with its last catalog
 	busy         string          // a connector operation in progress, or ""
 	group        ResourceID      // the location's resource group
 	groups       []ResourceID    // every resource group its connectors use
@@ -364,8 +365,8 @@ func (t *Tenant) planLocation(op, obj string, s *subscription, spec CatalogSpec,
 	if spec.ResourceLocation != "" {
 		if l, ok := t.locations[fold(spec.ResourceLocation)]; ok {
 			switch {
-			case l.pending:
-				return p, Errorf(ErrBusy, op, obj, "resource location %q is being created with another catalog; try again when it is done", l.name)
+			case l.pending || l.deleting:
+				return p, Errorf(ErrBusy, op, obj, "resource location %q is being created or deleted with another catalog; try again when it is done", l.name)
 			case !same(l):
 				return p, Errorf(ErrConflict, op, obj, "RL-1: resource location %q serves connection %q in %s of subscription %q; this catalog uses connection %q in %s of %q; choose another resource location",
 					l.name, l.connection, l.region, l.subscription, spec.Connection, region, s.name)
@@ -377,6 +378,9 @@ func (t *Tenant) planLocation(op, obj string, s *subscription, spec CatalogSpec,
 		for _, l := range t.locations {
 			if !same(l) || l.pending {
 				continue
+			}
+			if l.deleting {
+				return p, Errorf(ErrBusy, op, obj, "resource location %q is being deleted with its last catalog; try again when it is done", l.name)
 			}
 			if domain != "" && l.domains[domain] > 0 || domain == "" && len(l.domains) == 0 && len(l.connectors) == 0 {
 				p.loc = l

@@ -238,7 +238,7 @@ func (t *Tenant) AddUsers(ctx context.Context, catalogName string, ps ...catalog
 	if _, err := set.Add(ps...); err != nil {
 		return Catalog{}, &Error{Kind: ErrInvalid, Op: op, Object: obj, Err: err}
 	}
-	c.principals = set
+	c.setPrincipals(set)
 	if c.mt == quota.Static {
 		for _, p := range ps {
 			if p.Kind != catalog.User || t.assigned(c, p.ID) {
@@ -258,7 +258,7 @@ func (t *Tenant) AddUsers(ctx context.Context, catalogName string, ps ...catalog
 	v.Warnings = nil
 	if c.mt.Session() == quota.SingleSession {
 		users := 0
-		for _, p := range set.List() {
+		for _, p := range c.members {
 			if p.Kind == catalog.User {
 				users++
 			}
@@ -307,7 +307,7 @@ func (t *Tenant) RemoveUsers(ctx context.Context, catalogName string, ps ...cata
 			return Catalog{}, Errorf(ErrNotFound, op, obj, "CAT-9: %v is not a member of the catalog", p)
 		}
 	}
-	c.principals = set
+	c.setPrincipals(set)
 	return t.catalogView(c), nil
 }
 
