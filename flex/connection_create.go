@@ -56,8 +56,10 @@ func (t *Tenant) CreateConnection(ctx context.Context, subscription string, spec
 	name := specName(spec)
 	obj := fmt.Sprintf("connection %q", name)
 
+	// Fail fast on a missing subscription or a taken name, before reading
+	// the customer's networks.
 	t.mu.Lock()
-	s, err := t.subscription(op, subscription)
+	_, err := t.subscription(op, subscription)
 	if err == nil {
 		err = t.nameFree(op, obj, name)
 	}
@@ -71,14 +73,20 @@ func (t *Tenant) CreateConnection(ctx context.Context, subscription string, spec
 		return Connection{}, err
 	}
 
+	// Validation is pure and quick, so it runs under t.mu against the
+	// subscription's address space as it is, and the ranges are reserved
+	// in the same critical section: of concurrent requests for overlapping
+	// ranges exactly one goes ahead (NET-4).
 	t.mu.Lock()
-	used := t.space(s.name).Clone()
-	t.mu.Unlock()
-	if err := spec.Validate(used); err != nil {
+	s, err := t.subscription(op, subscription)
+	if err != nil {
+		t.mu.Unlock()
+		return Connection{}, err
+	}
+	if err := spec.Validate(t.space(s.name)); err != nil {
+		t.mu.Unlock()
 		return Connection{}, &Error{Kind: ErrInvalid, Op: op, Object: obj, Err: err}
 	}
-
-	t.mu.Lock()
 	c, err := t.reserve(op, obj, s, spec)
 	if err != nil {
 		t.mu.Unlock()

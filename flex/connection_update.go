@@ -349,11 +349,25 @@ func (t *Tenant) planUpdate(c *connection, u ConnectionUpdate, hubNets []ipam.En
 	// What the spec itself says after the change (REG-2, NET-3, NET-6,
 	// NET-7, NET-9, NET-10, NET-11, NET-12), against the subscription's
 	// other ranges (NET-4).
+	// The checks run against the live address space with the connection's
+	// own ranges taken out for the while (t.mu is held throughout, so no
+	// one else sees it), which saves copying the space.
 	sp := t.space(c.sub)
-	used := sp.Clone()
+	used := sp
+	var own []ipam.Entry
 	for _, p := range c.ranges {
-		used.Remove(p)
+		for _, e := range sp.Overlapping(p) {
+			if e.Prefix == p {
+				own = append(own, e)
+				sp.Remove(p)
+			}
+		}
 	}
+	defer func() {
+		for _, e := range own {
+			_ = sp.Add(e.Owner, e.Prefix)
+		}
+	}()
 	switch s := next.(type) {
 	case network.PeeringSpec:
 		ws, err := c.spec.(network.PeeringSpec).ValidateUpdate(s, used)
@@ -380,8 +394,11 @@ func (t *Tenant) planUpdate(c *connection, u ConnectionUpdate, hubNets []ipam.En
 		if !ok {
 			l.Add("NET-13", "IPv4 address ranges are added, edited and deleted on Virtual WAN spokes only; %s is a %s", c.object(), kind.DisplayName())
 		} else {
+			var hubAdded []netip.Prefix
 			for _, e := range hubNets {
-				_ = used.Add(e.Owner, e.Prefix)
+				if used.Add(e.Owner, e.Prefix) == nil {
+					hubAdded = append(hubAdded, e.Prefix)
+				}
 			}
 			var inUse []netip.Addr
 			for _, su := range c.subnets {
@@ -411,6 +428,9 @@ func (t *Tenant) planUpdate(c *connection, u ConnectionUpdate, hubNets []ipam.En
 					ranges = r
 					added = append(added, p)
 				}
+			}
+			for _, p := range hubAdded {
+				used.Remove(p)
 			}
 			s.Ranges = ranges
 			next = s

@@ -101,6 +101,10 @@ func (s KeySpec) Validate() error {
 	return l.Err()
 }
 
+// knownPEMTypes are PEM block types a wrong key may come as.
+var knownPEMTypes = []string{"PUBLIC KEY", "RSA PUBLIC KEY", "CERTIFICATE", "EC PRIVATE KEY",
+	"ENCRYPTED PRIVATE KEY", "OPENSSH PRIVATE KEY", "DSA PRIVATE KEY", "CERTIFICATE REQUEST"}
+
 // parseRSAKey parses an RSA private key in PEM or base64 DER (PKCS #1 or
 // PKCS #8) and returns its size in bits. Errors never quote the input
 // (SEC-1).
@@ -115,7 +119,13 @@ func parseRSAKey(s string) (int, error) {
 		case strings.TrimSpace(string(rest)) != "":
 			return 0, rule.Errorf("KEY-1", "the key has text after its PEM block; give one key")
 		case block.Type != "RSA PRIVATE KEY" && block.Type != "PRIVATE KEY":
-			return 0, rule.Errorf("KEY-1", "the key is a PEM %q block; want \"RSA PRIVATE KEY\" or \"PRIVATE KEY\" (the private key, which encrypts the disks' keys)", block.Type)
+			// Name the block's type only when it is a well-known one, so
+			// that no text of the input is ever echoed (SEC-1).
+			what := "a PEM block of another type"
+			if slices.Contains(knownPEMTypes, block.Type) {
+				what = fmt.Sprintf("a PEM %q block", block.Type)
+			}
+			return 0, rule.Errorf("KEY-1", "the key is %s; want \"RSA PRIVATE KEY\" or \"PRIVATE KEY\" (the private key, which encrypts the disks' keys)", what)
 		case len(block.Headers) > 0:
 			return 0, rule.Errorf("KEY-1", "the key is an encrypted PEM block; give it decrypted")
 		}
