@@ -1,0 +1,393 @@
+package flextest
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/daasflex/daasflex/fake"
+	"github.com/daasflex/daasflex/flex"
+	"github.com/daasflex/daasflex/quota"
+)
+
+// Tagged is a cloud resource as AssertNoOrphans reports it: its ID and the
+// Flex object its TagOwner tag names ("" when it has none).
+type Tagged struct {
+	ID    string
+	Owner string
+}
+
+// liveObjects is what a Tenant's listings say exists, by the owner tags
+// its resources carry.
+type liveObjects struct {
+	subs      map[string]string          // Azure subscription ID (folded) → Flex subscription name
+	owners    map[string]bool            // "kind/name" (folded) of connections, catalogs, bastions, keys (with subscription)
+	images    map[string]map[string]bool // Azure subscription (folded) → live image names (folded)
+	locations map[string]bool            // live resource location names (folded)
+}
+
+// AssertNoOrphans fails the test unless every cloud resource tagged for
+// tenant (TagTenant is its ID) belongs to a Flex object the tenant's
+// listings report live, and reports the resources that do not as a go-cmp
+// diff (-owned +tagged). A resource belongs to a live object when it lies
+// in the Azure subscription of a live Flex subscription and its TagOwner
+// tag names a live object there:
+//
+//   - subscription/<name>: Subscriptions;
+//   - connection/<name>: Connections;
+//   - catalog/<name>: Catalogs (the Citrix-managed network of a catalog
+//     with No connectivity carries the catalog's tag);
+//   - bastion/<connection>: Bastions;
+//   - key/<name>: Keys of that subscription;
+//   - image/<id>: Images of that subscription (a managed network of an
+//     image build carries the image's tag);
+//   - location/<id>: ResourceLocations of that subscription.
+//
+// Images and resource locations keep the tag of the name they were created
+// with when renamed, and the listings give only the current name; so an
+// image or location tag that names no live one is reported only when there
+// are more such tags than renamed-away live objects that could own them,
+// and then every unmatched tag of the subscription is listed. A resource
+// without an owner tag, or with one of another kind, is an orphan.
+//
+// The resources are read from cloud's inspection API (Resources), which
+// sees every tenant's; the listings need read access (ADM-1) for the
+// tenant's default administrator.
+func AssertNoOrphans(t TB, cloud *fake.Cloud, tenant *flex.Tenant) {
+	t.Helper()
+	live, err := listLive(t, tenant)
+	if err != nil {
+		t.Errorf("flextest.AssertNoOrphans: listing the tenant's objects: %v", err)
+		return
+	}
+	res := cloud.Resources(flex.Filter{Tags: map[string]string{flex.TagTenant: tenant.ID()}})
+	var all, owned []Tagged
+	// Image and location tags that match no live name, by subscription.
+	type unmatched struct{ tagged []Tagged }
+	pending := map[string]*unmatched{}
+	for _, r := range res {
+		m := r.Metadata()
+		tg := Tagged{ID: m.ID.String(), Owner: m.Tags[flex.TagOwner]}
+		all = append(all, tg)
+		sub := fold(m.ID.Subscription)
+		subName, ok := live.subs[sub]
+		if !ok {
+			continue // not in a live subscription
+		}
+		kind, name, _ := strings.Cut(tg.Owner, "/")
+		switch kind {
+		case "subscription":
+			if fold(name) == fold(subName) {
+				owned = append(owned, tg)
+			}
+		case "connection", "catalog", "bastion":
+			if live.owners[fold(tg.Owner)] {
+				owned = append(owned, tg)
+			}
+		case "key":
+			if live.owners[fold("key/"+subName+"/"+name)] {
+				owned = append(owned, tg)
+			}
+		case "image", "location":
+			if kind == "image" && live.images[sub][fold(name)] || kind == "location" && live.locations[fold(name)] {
+				owned = append(owned, tg)
+				continue
+			}
+			k := kind + "\x00" + sub
+			if kind == "location" {
+				k = kind + "\x00" // locations are matched tenant-wide
+			}
+			if pending[k] == nil {
+				pending[k] = &unmatched{}
+			}
+			pending[k].tagged = append(pending[k].tagged, tg)
+		}
+	}
+	for k, u := range pending {
+		kind, sub, _ := strings.Cut(k, "\x00")
+		tags := map[string]bool{}
+		for _, tg := range u.tagged {
+			tags[fold(tg.Owner)] = true
+		}
+		// Live objects whose names no tag matches may have been renamed:
+		// each can own the resources of one unmatched tag.
+		free := 0
+		if kind == "image" {
+			free = unmatchedNames(live.images[sub], ownersOf(res, "image", sub))
+		} else {
+			free = unmatchedNames(live.locations, ownersOf(res, "location", ""))
+		}
+		if len(tags) <= free {
+			owned = append(owned, u.tagged...)
+		}
+	}
+	if len(owned) == len(all) {
+		return
+	}
+	slices.SortFunc(owned, compareTagged)
+	slices.SortFunc(all, compareTagged)
+	t.Errorf("flextest.AssertNoOrphans: cloud resources of tenant %q that no live Flex object owns (-owned +tagged):\n%s",
+		tenant.ID(), cmp.Diff(owned, all))
+}
+
+func compareTagged(a, b Tagged) int { return strings.Compare(a.ID, b.ID) }
+
+func fold(s string) string { return strings.ToLower(s) }
+
+// ownersOf returns the names (folded) in the owner tags of kind of the
+// resources, in Azure subscription sub ("" for every one).
+func ownersOf(res []flex.Resource, kind, sub string) map[string]bool {
+	out := map[string]bool{}
+	for _, r := range res {
+		m := r.Metadata()
+		if sub != "" && fold(m.ID.Subscription) != sub {
+			continue
+		}
+		if k, name, _ := strings.Cut(m.Tags[flex.TagOwner], "/"); k == kind {
+			out[fold(name)] = true
+		}
+	}
+	return out
+}
+
+// unmatchedNames counts the live names no owner tag matches.
+func unmatchedNames(live, tags map[string]bool) int {
+	n := 0
+	for name := range live {
+		if !tags[name] {
+			n++
+		}
+	}
+	return n
+}
+
+// listLive reads what tenant's listings report live.
+func listLive(t TB, tenant *flex.Tenant) (liveObjects, error) {
+	ctx := t.Context()
+	live := liveObjects{subs: map[string]string{}, owners: map[string]bool{}, images: map[string]map[string]bool{}, locations: map[string]bool{}}
+	subs, err := tenant.Subscriptions(ctx)
+	if err != nil {
+		return live, err
+	}
+	azure := map[string]string{} // Flex subscription name (folded) → Azure ID (folded)
+	for _, s := range subs {
+		live.subs[fold(s.AzureID)] = s.Name
+		azure[fold(s.Name)] = fold(s.AzureID)
+	}
+	conns, err := tenant.Connections(ctx)
+	if err != nil {
+		return live, err
+	}
+	for _, c := range conns {
+		if !c.Managed {
+			live.owners[fold("connection/"+c.Name)] = true
+		}
+	}
+	cats, err := tenant.Catalogs(ctx)
+	if err != nil {
+		return live, err
+	}
+	for _, c := range cats {
+		live.owners[fold("catalog/"+c.Name)] = true
+	}
+	bastions, err := tenant.Bastions(ctx)
+	if err != nil {
+		return live, err
+	}
+	for _, b := range bastions {
+		live.owners[fold("bastion/"+b.Connection)] = true
+	}
+	keys, err := tenant.Keys(ctx)
+	if err != nil {
+		return live, err
+	}
+	for _, k := range keys {
+		live.owners[fold("key/"+k.Subscription+"/"+k.Name)] = true
+	}
+	imgs, err := tenant.Images(ctx)
+	if err != nil {
+		return live, err
+	}
+	for _, img := range imgs {
+		if img.Subscription == "" {
+			continue // prepared: no resources of its own
+		}
+		sub := azure[fold(img.Subscription)]
+		if live.images[sub] == nil {
+			live.images[sub] = map[string]bool{}
+		}
+		live.images[sub][fold(img.Name)] = true
+	}
+	locs, err := tenant.ResourceLocations(ctx)
+	if err != nil {
+		return live, err
+	}
+	for _, l := range locs {
+		live.locations[fold(l.Name)] = true
+	}
+	return live, nil
+}
+
+// LimitCount is one limit of a tenant as AssertLimitsHold reads it from
+// Usage: the rule, where it applies, the usage (committed and reserved
+// together), the configured limit and the most the usage may be.
+type LimitCount struct {
+	Rule  string // "LIM-4"
+	Scope string // "tenant", "subscription Citrix Managed", "resource location West"
+	Used  int    // InUse + Reserved
+	Limit int    // the configured limit
+	Max   int    // Limit, or Limit − 1 for LIM-4, which usage must stay below
+}
+
+// AssertLimitsHold fails the test unless tenant.Usage() keeps every limit
+// of tenant.Limits() (LIM-1…LIM-8), counting reserved usage with the
+// committed: tenant-wide AD domains (LIM-1), catalogs (LIM-2) and resource
+// locations (LIM-3); each subscription's VDAs strictly below its limit, as
+// quota.Ledger documents (LIM-4), and its near-limit flag set exactly at
+// NearLimitPercent or more (LIM-5); each resource location's AD domains
+// (LIM-6) and single- and multi-session users (LIM-7, LIM-8). It also checks
+// that every count reports the limit the tenant was configured with
+// (LIM-9). Problems are reported as go-cmp diffs.
+func AssertLimitsHold(t TB, tenant *flex.Tenant) {
+	t.Helper()
+	l := tenant.Limits()
+	u := tenant.Usage()
+	if diff := cmp.Diff(l, u.Limits); diff != "" {
+		t.Errorf("flextest.AssertLimitsHold: Usage reports other limits than Limits (-Limits +Usage.Limits):\n%s", diff) // RULE LIM-9
+	}
+	var counts, configured []LimitCount
+	add := func(scope string, c quota.Count, limit int) {
+		maxUsed := c.Limit
+		if c.Rule == "LIM-4" {
+			maxUsed = c.Limit - 1
+		}
+		counts = append(counts, LimitCount{Rule: c.Rule, Scope: scope, Used: c.InUse + c.Reserved, Limit: c.Limit, Max: maxUsed})
+		configured = append(configured, LimitCount{Rule: c.Rule, Scope: scope, Used: c.InUse + c.Reserved, Limit: limit, Max: maxUsed})
+	}
+	add("tenant", u.ADDomains, l.ADDomainsPerTenant)
+	add("tenant", u.Catalogs, l.CatalogsPerTenant)
+	add("tenant", u.ResourceLocations, l.ResourceLocationsPerTenant)
+	type near struct {
+		Subscription string
+		VDAs         int
+		Near         bool
+	}
+	var nearGot, nearWant []near
+	for _, s := range u.Subscriptions {
+		add("subscription "+s.Name, s.VDAs, l.VDAsPerSubscription)
+		used := s.VDAs.InUse + s.VDAs.Reserved
+		nearGot = append(nearGot, near{s.Name, used, s.Near})
+		nearWant = append(nearWant, near{s.Name, used, l.Near(used)})
+	}
+	for _, loc := range u.Locations {
+		add("resource location "+loc.Name, loc.ADDomains, l.ADDomainsPerResourceLocation)
+		add("resource location "+loc.Name, loc.SingleSessionUsers, l.SingleSessionUsersPerResourceLocation)
+		add("resource location "+loc.Name, loc.MultiSessionUsers, l.MultiSessionUsersPerResourceLocation)
+	}
+	if diff := cmp.Diff(configured, counts); diff != "" {
+		t.Errorf("flextest.AssertLimitsHold: counts report other limits than configured (-configured +reported):\n%s", diff) // RULE LIM-9
+	}
+	var over []LimitCount
+	for _, c := range counts {
+		if c.Used > c.Max {
+			over = append(over, c)
+		}
+	}
+	if diff := cmp.Diff([]LimitCount(nil), over); diff != "" {
+		t.Errorf("flextest.AssertLimitsHold: limits exceeded (-none +exceeded):\n%s", diff) // RULE LIM-1…LIM-8
+	}
+	if diff := cmp.Diff(nearWant, nearGot); diff != "" {
+		t.Errorf("flextest.AssertLimitsHold: near-limit flags (-want +got):\n%s", diff) // RULE LIM-5
+	}
+}
+
+// AssertNoSecretLeak fails the test when any of secrets shows in what
+// values print or encode: fmt's %v, %+v, %#v and %s, encoding/json and,
+// for errors, Error(), each also through the errors they wrap. A secret
+// is looked for as it is, JSON-escaped and Go-quoted, so a secret holding
+// quotes or non-ASCII text is found in every form (SEC-1). Empty secrets
+// are ignored; choose secrets no other text holds by chance.
+//
+// The report names the value (by position and type), the form and the
+// secret (by position), and shows the output with the secret replaced by
+// <secret n>, so that the test log does not leak it either.
+func AssertNoSecretLeak(t TB, secrets []string, values ...any) {
+	t.Helper()
+	type needle struct {
+		i    int
+		text string
+	}
+	var needles []needle
+	for i, s := range secrets {
+		if s == "" {
+			continue
+		}
+		forms := []string{s}
+		if b, err := json.Marshal(s); err == nil {
+			forms = append(forms, string(b[1:len(b)-1]))
+		}
+		forms = append(forms, strconv.Quote(s)[1:len(strconv.Quote(s))-1])
+		for _, f := range forms {
+			if f != "" && !slices.ContainsFunc(needles, func(n needle) bool { return n.i == i && n.text == f }) {
+				needles = append(needles, needle{i, f})
+			}
+		}
+	}
+	redact := func(s string) string {
+		// Longer forms first, so that a secret inside another is not cut.
+		ns := slices.Clone(needles)
+		slices.SortFunc(ns, func(a, b needle) int { return len(b.text) - len(a.text) })
+		for _, n := range ns {
+			s = strings.ReplaceAll(s, n.text, fmt.Sprintf("<secret %d>", n.i))
+		}
+		return s
+	}
+	for vi, v := range values {
+		for _, out := range renderings(v) {
+			for _, n := range needles {
+				if strings.Contains(out.text, n.text) {
+					t.Errorf("flextest.AssertNoSecretLeak: value %d (%T) shows secret %d in its %s: %s", vi, v, n.i, out.form, redact(out.text)) // RULE SEC-1
+					break
+				}
+			}
+		}
+	}
+}
+
+type rendering struct{ form, text string }
+
+// renderings returns what v prints and encodes as.
+func renderings(v any) []rendering {
+	out := []rendering{
+		{"%v", fmt.Sprintf("%v", v)},
+		{"%+v", fmt.Sprintf("%+v", v)},
+		{"%#v", fmt.Sprintf("%#v", v)},
+		{"%s", fmt.Sprintf("%s", v)},
+	}
+	if b, err := json.Marshal(v); err == nil {
+		out = append(out, rendering{"JSON", string(b)})
+	}
+	if err, ok := v.(error); ok && err != nil {
+		var walk func(prefix string, e error, depth int)
+		walk = func(prefix string, e error, depth int) {
+			if e == nil || depth > 16 {
+				return
+			}
+			out = append(out, rendering{prefix + "Error()", e.Error()})
+			switch u := e.(type) {
+			case interface{ Unwrap() []error }:
+				for i, w := range u.Unwrap() {
+					walk(fmt.Sprintf("%sUnwrap()[%d].", prefix, i), w, depth+1)
+				}
+			case interface{ Unwrap() error }:
+				walk(prefix+"Unwrap().", u.Unwrap(), depth+1)
+			}
+		}
+		walk("", err, 0)
+	}
+	return out
+}
