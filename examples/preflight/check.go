@@ -22,10 +22,10 @@ import (
 )
 
 // maxUserCount bounds a catalog's userCount. A count stands for that many
-// unique users, which preflight makes up to run the catalog validation;
-// the bound keeps that cheap and is far above what any tenant holds under
-// the documented limits (LIM-4, LIM-7, LIM-8).
-const maxUserCount = 1_000_000
+// unique users, which preflight makes up to run the catalog validation; the
+// bound keeps that cheap and is four times the users one resource location
+// serves under the documented limits (LIM-8: 25,000).
+const maxUserCount = 100_000
 
 // Sections order the findings: plan-wide settings first, then the objects in
 // the order of the file.
@@ -107,6 +107,7 @@ type catObj struct {
 	spec       catalog.Spec
 	sub        *subObj
 	conn       *connObj
+	users      int // unique users: listed, or counted
 	machines   int
 	location   string
 	counted    bool      // reserved in the ledger
@@ -831,7 +832,7 @@ func (c *checker) checkCatalogs(cats []catalogFile) *quota.Ledger {
 		c.flush(o.order, o.where, &o.dec, &o.cross, val, append(skip, o.skip...)...)
 
 		// Limits (LIM-*): reserve what the catalog needs.
-		if n, err := o.spec.Machines(); err == nil {
+		if n, err := o.spec.Persona.Machines(o.users); err == nil && o.spec.Persona.Validate() == nil {
 			o.machines = n
 			if o.conn != nil {
 				o.conn.machines += n
@@ -849,9 +850,9 @@ func (c *checker) checkCatalogs(cats []catalogFile) *quota.Ledger {
 			ch.Domain, ch.DomainRefs = strings.ToLower(o.spec.AD.Domain), 1
 		}
 		if o.spec.Persona.Session == quota.MultiSession {
-			ch.MultiSessionUsers = len(o.spec.Users)
+			ch.MultiSessionUsers = o.users
 		} else {
-			ch.SingleSessionUsers = len(o.spec.Users)
+			ch.SingleSessionUsers = o.users
 		}
 		r, err := ledger.Reserve(ch)
 		if err != nil {
@@ -931,16 +932,20 @@ func (c *checker) readCatalog(o *catObj, f catalogFile) {
 	switch {
 	case len(f.Users) > 0 && f.UserCount != 0:
 		l.Add("CAT-2", "both users and userCount are given; list the users or give their number, not both")
-		s.Users = f.Users
+		s.Users, o.users = f.Users, len(f.Users)
 	case f.UserCount < 0 || f.UserCount > maxUserCount:
 		l.Add("CAT-2", "userCount %s is out of range; want 1 to %s unique users", thousands(f.UserCount), thousands(maxUserCount))
+	case f.UserCount > c.limits.SingleSessionUsersPerResourceLocation && f.UserCount > c.limits.MultiSessionUsersPerResourceLocation:
+		// More users than a resource location serves: the ledger refuses
+		// the catalog (LIM-7, LIM-8). One stand-in user lets the rest of
+		// the catalog be validated; whether its scheme could name all the
+		// machines (NAM-8) is moot.
+		s.Users, o.users = standIns(1), f.UserCount
+		o.skip = append(o.skip, "NAM-8")
 	case f.UserCount > 0:
-		s.Users = make([]string, f.UserCount)
-		for i := range s.Users {
-			s.Users[i] = fmt.Sprintf("planned-user-%d@preflight.invalid", i+1)
-		}
+		s.Users, o.users = standIns(f.UserCount), f.UserCount
 	default:
-		s.Users = f.Users
+		s.Users, o.users = f.Users, len(f.Users)
 	}
 
 	// Naming (NAM-7): digits unless the plan says letters.
@@ -1001,6 +1006,16 @@ func (c *checker) readCatalog(o *catObj, f catalogFile) {
 	o.spec = s
 }
 
+// standIns returns n made-up unique users, standing in for a userCount.
+func standIns(n int) []string {
+	users := make([]string, n)
+	for i := range users {
+		users[i] = "planned-user-" + strconv.Itoa(i+1) + "@preflight.invalid"
+	}
+	return users
+}
+
+// readAutoscale reads custom autoscale settings (CAT-4).
 func readAutoscale(l *rule.List, a *autoscaleFile) catalog.Autoscale {
 	out := catalog.Autoscale{Custom: true}
 	for _, d := range a.PeakDays {

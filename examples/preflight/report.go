@@ -195,7 +195,7 @@ func (c *checker) buildPlan(ledger *quota.Ledger) {
 			facts = o.conn.region
 		}
 		row := CatalogRow{Name: s.Name, Subscription: s.Subscription, Connection: s.Connection, Region: string(facts),
-			Persona: s.Persona.Name, MachineType: s.MachineType.String(), Users: len(s.Users), UsersPerMachine: s.Persona.UsersPerMachine,
+			Persona: s.Persona.Name, MachineType: s.MachineType.String(), Users: o.users, UsersPerMachine: s.Persona.UsersPerMachine,
 			Machines: o.machines, Domain: s.Domain.String(), ResourceLocation: o.location, Image: s.Image.Name, VMSize: s.Sizes().String()}
 		if s.Domain.Joined() {
 			row.Domain += " " + s.AD.Domain

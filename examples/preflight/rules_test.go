@@ -222,6 +222,10 @@ func TestRules(t *testing.T) {
 			p.Connections[manchesterVPN].Range = "any /19"
 			p.Catalogs[designers].Users, p.Catalogs[designers].UserCount = nil, 5_001
 		}, []where{{"LIM-7", `catalog "Manchester designers"`}}, nil},
+		{"LIM-8 more users than any resource location serves", func(p *planFile) {
+			p.Connections[hubPeering].Range = "any /20"
+			p.Catalogs[taskWorkers].UserCount = 30_000 // 3,750 machines
+		}, []where{{"LIM-8", `catalog "Task workers"`}}, nil},
 		{"LIM-8 multi-session users per resource location", func(p *planFile) {
 			p.Limits = &limitsFile{MultiSessionUsersPerResourceLocation: intp(1_999)}
 		}, []where{{"LIM-8", `catalog "Task workers"`}}, nil},
