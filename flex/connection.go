@@ -145,6 +145,7 @@ type connection struct {
 	connected []netip.Prefix // the customer's networks (FW-2 shadowing, NET-4)
 	routeOK   bool           // the route table exists as spec says
 	natOK     bool           // the NAT gateway exists as spec says
+	autoNAT   bool           // a vWAN spoke's NAT gateway, made with its first subnet
 	natIP     netip.Addr
 	gatewayIP netip.Addr
 	warnings  []network.Warning
@@ -170,8 +171,10 @@ func (c *connection) vnetID() ResourceID { return c.id(TypeVirtualNetwork, vnetN
 func (c *connection) rtID() ResourceID   { return c.id(TypeRouteTable, rtName) }
 func (c *connection) natID() ResourceID  { return c.id(TypeNATGateway, natName) }
 
-// natWanted reports whether the spec asks for a NAT gateway. t.mu held.
-func (c *connection) natWanted() bool { return specNAT(c.spec).Enabled }
+// natWanted reports whether the connection is to have a NAT gateway: the
+// spec asks for one (NET-11), or it is a Virtual WAN spoke with a catalog,
+// which gets one automatically (NET-12). t.mu held.
+func (c *connection) natWanted() bool { return specNAT(c.spec).Enabled || c.autoNAT }
 
 // facts returns what catalog.Spec.Validate needs to know of the
 // connection (NET-2, REG-2, NET-12). t.mu must be held.
@@ -424,6 +427,13 @@ func (t *Tenant) addSubnet(ctx context.Context, c *connection, owner string, mac
 		t.mu.Unlock()
 		return connSubnet{}, err
 	}
+	firstNAT := c.kind == network.KindVWanConnection && !c.autoNAT
+	if firstNAT {
+		c.autoNAT = true
+		t.mu.Unlock()
+		t.spokeNAT(ctx, c)
+		t.mu.Lock()
+	}
 	su := &subnetUse{owner: owner, domainJoined: policy.DomainJoined}
 	su.Prefix = prefix
 	su.VNet = c.vnetID()
@@ -456,6 +466,31 @@ func (t *Tenant) addSubnet(ctx context.Context, c *connection, owner string, mac
 	}
 	c.vnet = vnet
 	return su.connSubnet, nil
+}
+
+// spokeNAT makes the NAT gateway a Virtual WAN spoke gets with its first
+// catalog (NET-12). When it fails, the spoke is NatGatewayFailed: catalogs
+// still use it and RetryConnection retries the gateway alone. c.net held,
+// t.mu not.
+func (t *Tenant) spokeNAT(ctx context.Context, c *connection) {
+	t.mu.Lock()
+	nat := t.natGateway(c, network.NATGateway{})
+	t.mu.Unlock()
+	got, err := t.netPut(ctx, nat)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	c.natOK = err == nil
+	if n, ok := got.(*NATGateway); ok {
+		c.natIP = n.PublicIP
+	}
+	if err != nil && c.status.State == network.StateComplete {
+		txn := t.newTxn()
+		if next, e := c.status.Next(network.StateProvisioning, txn, t.now(), ""); e == nil {
+			if next, e = next.Next(network.StateNatGatewayFailed, txn, t.now(), err.Error()); e == nil {
+				c.status = next
+			}
+		}
+	}
 }
 
 // allocSubnet allocates a subnet of the given size in the connection's

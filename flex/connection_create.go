@@ -33,7 +33,8 @@ import (
 // the enabled custom routes (NET-6), a NAT gateway when enabled (NET-11),
 // and per kind a peering in both directions (NET-7), a VPN gateway with a
 // local gateway and a connection with the pre-shared key (NET-9), or a
-// connection to the Virtual WAN hub (NET-12).
+// connection to the Virtual WAN hub (NET-12). A Virtual WAN spoke gets its
+// NAT gateway with its first catalog, as the service does.
 //
 // When the route table or the NAT gateway fails, the connection is still
 // created, in state RouteTableFailed or NatGatewayFailed: catalogs may use

@@ -636,6 +636,57 @@ func TestNET12VirtualWAN(t *testing.T) {
 			t.Fatalf("retry: %v %v, NAT IP %v; want Complete with a NAT gateway", c.Status, err, c.NATPublicIP)
 		}
 	})
+	t.Run("NET-12 a spoke gets a NAT gateway with its first catalog", func(t *testing.T) {
+		c, err := e.tn.CreateConnection(e.ctx, flexSub, vwanSpec("nat-spoke", hub, "10.202.0.0/24"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(e.find("connection/nat-spoke", flex.TypeNATGateway)); n != 0 || c.NATPublicIP.IsValid() {
+			t.Errorf("%d NAT gateways before any catalog; want none", n)
+		}
+		s, err := e.tn.ConnectionSubnetForTest(e.ctx, flexSub, "nat-spoke", "catalog/a", 5, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nat := one[*flex.NATGateway](e, "connection/nat-spoke", flex.TypeNATGateway)
+		for _, sn := range one[*flex.VirtualNetwork](e, "connection/nat-spoke", flex.TypeVirtualNetwork).Subnets {
+			if sn.Name == s.Name && sn.NATGateway != nat.ID {
+				t.Errorf("subnet's NAT gateway %v; want %v", sn.NATGateway, nat.ID)
+			}
+		}
+		cs, _ := e.tn.Connections(e.ctx)
+		if got := byName(cs, "nat-spoke"); got.NATPublicIP != nat.PublicIP || got.Status.State != network.StateComplete {
+			t.Errorf("view %v with NAT IP %v; want Complete with %v", got.Status, got.NATPublicIP, nat.PublicIP)
+		}
+		if err := e.tn.RemoveSubnetForTest(e.ctx, "nat-spoke", s); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.tn.DeleteConnection(e.ctx, "nat-spoke"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("NET-12 a spoke whose NAT gateway fails is NatGatewayFailed and still takes catalogs", func(t *testing.T) {
+		if _, err := e.tn.CreateConnection(e.ctx, flexSub, vwanSpec("nat-spoke", hub, "10.202.0.0/24")); err != nil {
+			t.Fatal(err)
+		}
+		f.failPut(flex.TypeNATGateway, errors.New("InternalServerError"))
+		s, err := e.tn.ConnectionSubnetForTest(e.ctx, flexSub, "nat-spoke", "catalog/a", 5, true)
+		f.failPut(flex.TypeNATGateway, nil)
+		if err != nil {
+			t.Fatalf("the catalog's subnet: %v; want it made without the NAT gateway", err)
+		}
+		cs, _ := e.tn.Connections(e.ctx)
+		if st := byName(cs, "nat-spoke").Status; st.State != network.StateNatGatewayFailed || !strings.Contains(st.Message, "InternalServerError") {
+			t.Errorf("%v; want NatGatewayFailed with the cloud's message", st)
+		}
+		c, err := e.tn.RetryConnection(e.ctx, "nat-spoke")
+		if err != nil || c.Status.State != network.StateComplete || !c.NATPublicIP.IsValid() {
+			t.Fatalf("retry: %v, %v, NAT IP %v; want Complete with a NAT gateway", c.Status, err, c.NATPublicIP)
+		}
+		if err := e.tn.RemoveSubnetForTest(e.ctx, "nat-spoke", s); err != nil {
+			t.Fatal(err)
+		}
+	})
 	t.Run("NET-12 stuck after 10 minutes of Provisioning", func(t *testing.T) {
 		release := f.hold(flex.TypeHubConnection)
 		done := make(chan error, 1)

@@ -148,7 +148,10 @@ func (t *Tenant) UpdateConnection(ctx context.Context, name string, u Connection
 	var routeErr, natErr error
 	// NET-11: a new or retimed NAT gateway goes first, so the VNet can
 	// refer to it.
-	if newNAT.Enabled && (!oldNAT.Enabled || !wasNATOK || newNAT.Minutes() != oldNAT.Minutes()) {
+	t.mu.Lock()
+	wantNAT := c.natWanted()
+	t.mu.Unlock()
+	if wantNAT && (!oldNAT.Enabled && !c.autoNAT || !wasNATOK || newNAT.Minutes() != oldNAT.Minutes()) {
 		t.mu.Lock()
 		nat := t.natGateway(c, newNAT)
 		t.mu.Unlock()
@@ -548,7 +551,15 @@ func (t *Tenant) ResetConnection(ctx context.Context, name string) (Connection, 
 	}
 	t.mu.Lock()
 	c, err := t.lookupConn(op, name)
-	if err == nil && !c.kind.CanReset() {
+	t.mu.Unlock()
+	if err != nil {
+		return Connection{}, err
+	}
+	// Subnets wait for the reset, which makes the connection Provisioning.
+	c.net.Lock()
+	defer c.net.Unlock()
+	t.mu.Lock()
+	if !c.kind.CanReset() {
 		err = &Error{Kind: ErrPrecondition, Op: op, Object: c.object(), Err: rule.Errorf("NET-10",
 			"%s is a %s; only Azure VPN gateway connections are reset", c.object(), c.kind.DisplayName())}
 	}
@@ -559,7 +570,7 @@ func (t *Tenant) ResetConnection(ctx context.Context, name string) (Connection, 
 		t.mu.Unlock()
 		return Connection{}, err
 	}
-	prev := c.status.State
+	prev, prevMsg := c.status.State, c.status.Message
 	txn := t.newTxn()
 	c.status, _ = c.status.Next(network.StateProvisioning, txn, t.now(), "")
 	c.busy = true
@@ -573,7 +584,7 @@ func (t *Tenant) ResetConnection(ctx context.Context, name string) (Connection, 
 	c.busy = false
 	msg := ""
 	if prev != network.StateComplete {
-		msg = c.status.Message
+		msg = prevMsg
 	}
 	c.status, _ = c.status.Next(t.settled(c, nil, nil), txn, t.now(), msg)
 	if rerr != nil {
