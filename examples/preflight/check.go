@@ -210,16 +210,30 @@ func (c *checker) flush(order int, where string, dec, cross *rule.List, val erro
 	c.problems(order, where, "", val, append(rule.IDs(read), skip...))
 }
 
-// check validates p and returns the report with its plan.
+// check validates p and returns the report, with the plan when there is no
+// problem.
 func check(p *planFile) Report {
-	c := &checker{
+	c := newChecker()
+	c.run(p)
+	rep := c.rep
+	if !rep.OK {
+		rep.Plan = nil
+	}
+	return rep
+}
+
+func newChecker() *checker {
+	return &checker{
+		rep:      Report{Problems: []Finding{}, Warnings: []Finding{}},
 		subByKey: map[string]*subObj{},
 		netByKey: map[string]*netObj{},
 		connBy:   map[string]*connObj{},
 		connFold: map[string]*connObj{},
 	}
-	c.rep.Problems = []Finding{}
-	c.rep.Warnings = []Finding{}
+}
+
+// run validates p. The plan is built even when there are problems.
+func (c *checker) run(p *planFile) {
 	c.readSettings(p)
 	c.readSubscriptions(p.Subscriptions)
 	c.readNetworks(p.CustomerNetworks)
@@ -234,10 +248,6 @@ func check(p *planFile) Report {
 	slices.SortStableFunc(c.rep.Problems, func(a, b Finding) int { return a.order - b.order })
 	slices.SortStableFunc(c.rep.Warnings, func(a, b Finding) int { return a.order - b.order })
 	c.rep.OK = len(c.rep.Problems) == 0
-	if !c.rep.OK {
-		c.rep.Plan = nil
-	}
-	return c.rep
 }
 
 // readSettings reads the limits (LIM-9) and the address pool.
@@ -624,9 +634,7 @@ func (c *checker) allocate() {
 	var taken ipam.Space
 	add := func(owner string, ps ...netip.Prefix) {
 		for _, p := range ps {
-			if p.IsValid() && p.Addr().Is4() {
-				_ = taken.Add(owner, p) // a range already covered stays taken
-			}
+			cover(&taken, owner, p)
 		}
 	}
 	for _, r := range []string{"224.0.0.0/4", "255.255.255.255/32", "127.0.0.0/8", "169.254.0.0/16", "168.63.129.16/32"} {
@@ -681,6 +689,33 @@ func (c *checker) allocate() {
 	}
 }
 
+// cover adds the IPv4 range p to s for owner, where s does not hold it yet:
+// the ranges of a plan may overlap (that is what NET-4 reports), and a Space
+// holds disjoint entries, so the parts of p outside the entries it overlaps
+// are added as the largest aligned blocks.
+func cover(s *ipam.Space, owner string, p netip.Prefix) {
+	if !p.IsValid() || !p.Addr().Is4() || p != p.Masked() {
+		return
+	}
+	over := s.Overlapping(p)
+	if len(over) == 0 {
+		_ = s.Add(owner, p)
+		return
+	}
+	for _, e := range over {
+		if e.Prefix.Bits() <= p.Bits() {
+			return // an entry holds all of p
+		}
+	}
+	// Every entry it overlaps lies inside p: cover each half.
+	bits := p.Bits() + 1
+	a := p.Addr().As4()
+	v := uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3])
+	v += 1 << (32 - bits)
+	cover(s, owner, netip.PrefixFrom(p.Addr(), bits))
+	cover(s, owner, netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), bits))
+}
+
 // setRanges puts the connection's ranges, fixed or allocated, into its spec.
 func (o *connObj) setRanges() {
 	switch s := o.spec.(type) {
@@ -718,7 +753,7 @@ func (c *checker) validateConnections() {
 					continue
 				}
 				for _, p := range n.ranges {
-					_ = used.Add("customer network "+n.name, p)
+					cover(used, "customer network "+n.name, p)
 				}
 			}
 			for _, e := range c.conns[:i] {
@@ -726,7 +761,7 @@ func (c *checker) validateConnections() {
 					continue
 				}
 				for _, p := range e.spec.FlexRanges() {
-					_ = used.Add("Flex connection "+e.name, p)
+					cover(used, "Flex connection "+e.name, p)
 				}
 			}
 			val = o.spec.Validate(used)
