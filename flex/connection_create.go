@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"net/netip"
 	"slices"
 	"strings"
@@ -422,7 +423,20 @@ func (t *Tenant) natGateway(c *connection, n network.NATGateway) *NATGateway {
 // remoteName is the name of the resources a connection puts on the
 // customer's side (the peering back, the hub connection): unique per
 // tenant and connection.
-func (t *Tenant) remoteName(c *connection) string { return armName(c.group.Name, 80) }
+func (t *Tenant) remoteName(c *connection) string { return uniqueARMName(c.group.Name, 80) }
+
+// uniqueARMName is armName, with a hash of s added whenever armName had to
+// change s, so that two names that differ only in characters it replaces
+// (such as "a(b)" and "a-b") stay distinct.
+func uniqueARMName(s string, max int) string {
+	n := armName(s, max)
+	if n == s {
+		return n
+	}
+	h := fnv.New32a()
+	h.Write([]byte(s))
+	return armName(fmt.Sprintf("%s-%08x", armName(s, max-9), h.Sum32()), max)
+}
 
 // teardown deletes a connection's cloud resources: first what it put on
 // the customer's side, which depends on its VNet, then its resource group

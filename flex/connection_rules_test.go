@@ -74,6 +74,8 @@ func TestAPI2ConnectionStates(t *testing.T) {
 		if err == nil || c.Status.State != network.StateFailed {
 			t.Fatalf("%v, %v; want Failed and an error", c.Status, err)
 		}
+		_, err = e.tn.UpdateConnection(e.ctx, "vpn", flex.ConnectionUpdate{DNS: []netip.Addr{addr("10.50.0.9")}})
+		wantRule(t, err, flex.ErrPrecondition, "NET-12")
 		// What is left belongs to a connection the tenant lists: no orphan.
 		for _, r := range e.tenantResources() {
 			if r.Metadata().Tags[flex.TagOwner] != "connection/vpn" {

@@ -254,6 +254,9 @@ func (t *Tenant) changeable(op string, c *connection) error {
 		return Errorf(ErrNotFound, op, c.object(), "the tenant has no connection named %q", c.name)
 	case c.busy:
 		return Errorf(ErrBusy, op, c.object(), "%s is %s; try again when it completes", c.object(), c.status.State.DisplayName())
+	case c.status.State == network.StateFailed && !c.managed:
+		return &Error{Kind: ErrPrecondition, Op: op, Object: c.object(), Err: rule.Errorf("NET-12",
+			"%s failed and what was created could not be removed (transaction %s): %s; delete it and create it again", c.object(), c.status.TransactionID, c.status.Message)}
 	case c.managed && !c.ready:
 		return &Error{Kind: ErrPrecondition, Op: op, Object: c.object(), Err: rule.Errorf("NET-12",
 			"%s is not created yet", c.object())}

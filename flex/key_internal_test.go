@@ -96,3 +96,19 @@ func TestArmNameProperty(t *testing.T) {
 		}
 	})
 }
+
+// Property: uniqueARMName gives valid names, leaves valid names alone, and
+// keeps apart names that armName alone would merge.
+func TestUniqueARMNameProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		a := rapid.StringMatching(`[a-z()._-]{1,20}`).Draw(t, "a")
+		b := rapid.StringMatching(`[a-z()._-]{1,20}`).Draw(t, "b")
+		na, nb := uniqueARMName("flex-t-connection-"+a, 80), uniqueARMName("flex-t-connection-"+b, 80)
+		if a != b && na == nb {
+			t.Fatalf("%q and %q both give %q", a, b, na)
+		}
+		if armName(na, 80) != na {
+			t.Fatalf("%q is not a valid name", na)
+		}
+	})
+}
