@@ -78,7 +78,7 @@ func TestPeeringConnectionLifecycle(t *testing.T) {
 		{"FW-2 RDP between VDAs is blocked", vda2, 3389, false},
 		{"FW-2 other inbound from the customer is denied", dc, 3389, false},
 	} {
-		d, err := e.view.Allowed(tc.src, vda, network.TCP, tc.port)
+		d, err := e.view.Allowed(tc.src, vda, network.TCP, tc.port) // RULE FW-2
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}

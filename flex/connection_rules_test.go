@@ -211,7 +211,7 @@ func TestADM1ReadOnlyChangesNoConnection(t *testing.T) {
 	_, checks["RotateKey"] = e.tn.RotateKey(ro, flexSub, "k")
 	checks["DeleteKey"] = e.tn.DeleteKey(ro, flexSub, "k")
 	for op, err := range checks {
-		if !errors.Is(err, flex.ErrPrecondition) || !strings.Contains(err.Error(), "ADM-1") {
+		if !errors.Is(err, flex.ErrPrecondition) || !strings.Contains(err.Error(), "ADM-1") { // RULE ADM-1
 			t.Errorf("ADM-1: %s by a Read Only Administrator: %v; want ErrPrecondition", op, err)
 		}
 	}
@@ -389,4 +389,97 @@ func TestConnectionFailureLeavesNothing(t *testing.T) {
 			t.Errorf("connections after the cancel: %v", cs)
 		}
 	})
+}
+
+// A change whose VNet write fails leaves the DNS servers and ranges as
+// they were, in the cloud and in the view, and frees the ranges it had
+// reserved (NET-3, NET-13, NET-4).
+func TestConnectionUpdateFailureKeepsTheOldSettings(t *testing.T) {
+	e, f := withFaults(t)
+	hub := e.customerHub("hub", "Standard", "10.100.0.0/24")
+	if _, err := e.tn.CreateConnection(e.ctx, flexSub, vwanSpec("spoke", hub, "10.200.0.0/24")); err != nil {
+		t.Fatal(err)
+	}
+	vnet := func() *flex.VirtualNetwork {
+		return one[*flex.VirtualNetwork](e, "connection/spoke", flex.TypeVirtualNetwork)
+	}
+	f.failPut(flex.TypeVirtualNetwork, errors.New("InternalServerError"))
+	c, err := e.tn.UpdateConnection(e.ctx, "spoke", flex.ConnectionUpdate{
+		DNS:       []netip.Addr{addr("10.100.0.53")},
+		AddRanges: []netip.Prefix{pfx("10.200.1.0/24")},
+	})
+	f.failPut(flex.TypeVirtualNetwork, nil)
+	if err == nil {
+		t.Fatal("the change succeeded through a failing cloud")
+	}
+	if got := c.Spec.(network.VWANSpec); len(got.Ranges) != 1 || got.DNS[0] != network.AzureHostIP() || c.Status.State != network.StateComplete {
+		t.Errorf("after the failed change: ranges %v DNS %v %v; want the old ones, Complete", got.Ranges, got.DNS, c.Status)
+	}
+	if v := vnet(); len(v.AddressSpace) != 1 || v.DNSServers[0] != network.AzureHostIP() { // RULE NET-3
+		t.Errorf("cloud VNet %v %v; want unchanged", v.AddressSpace, v.DNSServers)
+	}
+	// RULE NET-4: the range reserved for the change is free again.
+	if _, err := e.tn.CreateConnection(e.ctx, flexSub, peeringSpec(e, "p", "10.200.1.0/24")); err != nil {
+		t.Errorf("the range of a failed change is still taken: %v", err)
+	}
+
+	t.Run("NET-13 the hub refusing new ranges undoes them", func(t *testing.T) {
+		f.failPut(flex.TypeHubConnection, errors.New("AddressSpaceOverlapsWithVirtualHub"))
+		_, err := e.tn.UpdateConnection(e.ctx, "spoke", flex.ConnectionUpdate{AddRanges: []netip.Prefix{pfx("10.200.2.0/24")}})
+		f.failPut(flex.TypeHubConnection, nil)
+		if err == nil {
+			t.Fatal("the change succeeded through a refusing hub")
+		}
+		if v := vnet(); len(v.AddressSpace) != 1 {
+			t.Errorf("cloud VNet address space %v; want the old one", v.AddressSpace)
+		}
+		cs, _ := e.tn.Connections(e.ctx)
+		if got := byName(cs, "spoke"); len(got.Ranges) != 1 || got.Status.State != network.StateComplete {
+			t.Errorf("view %v %v; want the old range, Complete", got.Ranges, got.Status)
+		}
+	})
+}
+
+// A Citrix-managed network grows by another block when a subnet does not
+// fit, and gives the block back when the subnet cannot be made (NET-4).
+func TestManagedNetworkGrows(t *testing.T) {
+	e, f := withFaults(t)
+	small, err := e.tn.ManagedSubnetForTest(e.ctx, flexSub, testRegion, "catalog/big", 10, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, _ := e.tn.Connections(e.ctx)
+	first := byName(cs, "catalog/big").Ranges
+	if len(first) != 1 || first[0].Bits() != 20 {
+		t.Fatalf("managed ranges %v; want one /20", first)
+	}
+	f.failPut(flex.TypeVirtualNetwork, errors.New("InternalServerError"))
+	_, err = e.tn.ManagedSubnetForTest(e.ctx, flexSub, testRegion, "catalog/big", 5000, false)
+	f.failPut(flex.TypeVirtualNetwork, nil)
+	if err == nil {
+		t.Fatal("a subnet was made through a failing cloud")
+	}
+	cs, _ = e.tn.Connections(e.ctx)
+	if got := byName(cs, "catalog/big").Ranges; len(got) != 1 {
+		t.Errorf("ranges after the failure %v; want the block given back", got)
+	}
+	big, err := e.tn.ManagedSubnetForTest(e.ctx, flexSub, testRegion, "catalog/big", 5000, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if big.Prefix.Bits() != 19 || big.Prefix.Overlaps(first[0]) {
+		t.Errorf("subnet for 5,000 machines %v; want a /19 outside %v", big.Prefix, first[0])
+	}
+	v := one[*flex.VirtualNetwork](e, "catalog/big", flex.TypeVirtualNetwork)
+	if len(v.AddressSpace) != 2 || len(v.Subnets) != 2 {
+		t.Errorf("VNet %v with %d subnets; want two ranges and two subnets", v.AddressSpace, len(v.Subnets))
+	}
+	for _, s := range []flex.TestSubnet{small, big} {
+		if err := e.tn.RemoveSubnetForTest(e.ctx, "catalog/big", s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if left := e.owned("catalog/big"); len(left) != 1 {
+		t.Errorf("left: %v; want only the owner's group", ids(left))
+	}
 }
