@@ -8,6 +8,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/daasflex/daasflex/catalog"
+	"github.com/daasflex/daasflex/flex"
 	"github.com/daasflex/daasflex/image"
 	"github.com/daasflex/daasflex/network"
 	"github.com/daasflex/daasflex/quota"
@@ -280,14 +281,14 @@ func drawAutoscale(t *rapid.T) catalog.Autoscale {
 // type domain accepts (IMG-8): a prepared image of the session type, or a
 // built or imported one of a supported OS that delivers it, Gen1 or Gen2,
 // made for a domain-joined catalog exactly when the catalog is joined.
-func drawImage(t *rapid.T, session quota.SessionType, domain image.DomainType) image.Image {
+func drawImage(t *rapid.T, session quota.SessionType, domain image.DomainType, preparedOnly bool) image.Image {
 	var prepared []image.Image
 	for _, img := range image.Prepared() {
 		if img.Session == session {
 			prepared = append(prepared, img)
 		}
 	}
-	if len(prepared) > 0 && rapid.Bool().Draw(t, "preparedImage") {
+	if len(prepared) > 0 && (preparedOnly || rapid.Bool().Draw(t, "preparedImage")) {
 		return rapid.SampledFrom(prepared).Draw(t, "prepared")
 	}
 	var oses []image.OS
@@ -360,7 +361,7 @@ func CatalogSpec(conn catalog.Connection) *rapid.Generator[catalog.Spec] {
 	return rapid.Custom(func(t *rapid.T) catalog.Spec {
 		p := Persona().Draw(t, "persona")
 		mt := rapid.SampledFrom(p.MachineTypes()).Draw(t, "machineType")
-		return drawSpec(t, conn, connected, p, mt)
+		return drawSpec(t, conn, connected, p, mt, false)
 	})
 }
 
@@ -395,10 +396,70 @@ func CatalogSpecFor(conn catalog.Connection, p quota.Persona, mt quota.MachineTy
 	if err := quota.CheckPairing(p, mt); err != nil {
 		panic(fmt.Sprintf("flextest.CatalogSpecFor: %v", err))
 	}
-	return rapid.Custom(func(t *rapid.T) catalog.Spec { return drawSpec(t, conn, connected, p, mt) })
+	return rapid.Custom(func(t *rapid.T) catalog.Spec { return drawSpec(t, conn, connected, p, mt, false) })
 }
 
-func drawSpec(t *rapid.T, conn catalog.Connection, connected bool, p quota.Persona, mt quota.MachineType) catalog.Spec {
+// TenantCatalogSpec returns a generator of the specs flex.Tenant.CreateCatalog
+// takes, for a tenant that has the subscription named subscription and, with
+// connectivity, the connection conn describes (see ConnectionFacts): drawn
+// as CatalogSpec draws them, for every persona and machine type, but with
+// that subscription and always a Citrix-prepared image, which every
+// subscription has, named in Image and set in Spec.Image too, so that
+// Spec.Validate(conn) returns no error. Whether CreateCatalog accepts the
+// spec depends on the tenant's state as well: a name already taken (CAT-5),
+// a limit reached (LIM-*) or a resource location of another domain (LIM-6)
+// refuse it.
+//
+// It panics when no valid catalog can use conn (see CatalogSpec).
+func TenantCatalogSpec(subscription string, conn catalog.Connection) *rapid.Generator[flex.CatalogSpec] {
+	connected := checkConn("TenantCatalogSpec", conn)
+	return rapid.Custom(func(t *rapid.T) flex.CatalogSpec {
+		p := Persona().Draw(t, "persona")
+		mt := rapid.SampledFrom(p.MachineTypes()).Draw(t, "machineType")
+		s := drawSpec(t, conn, connected, p, mt, true)
+		s.Subscription = subscription
+		return flex.CatalogSpec{Spec: s, Image: s.Image.Name}
+	})
+}
+
+// ConnectionFacts returns what a catalog spec is validated against of a
+// connection a Tenant reports (catalog.Spec.Validate, CatalogSpec): its
+// name, kind and region, whether it routes 0.0.0.0/0 to the Internet and
+// whether catalogs may use it in its state (NET-2). A connection of kind
+// None (a Citrix-managed network) gives the zero Connection: a catalog
+// without connectivity names no connection.
+func ConnectionFacts(c flex.Connection) catalog.Connection {
+	if c.Kind == network.KindNone {
+		return catalog.Connection{}
+	}
+	return catalog.Connection{Name: c.Name, Kind: c.Kind, Region: c.Region, HasInternetRoute: hasInternetRoute(specRoutes(c.Spec)), Usable: c.Status.State.AllowsCatalogs()}
+}
+
+// specRoutes returns the custom routes of a connection spec.
+func specRoutes(s network.Spec) []network.Route {
+	switch v := s.(type) {
+	case network.PeeringSpec:
+		return v.Routes
+	case network.VPNSpec:
+		return v.Routes
+	case network.VWANSpec:
+		return v.Routes
+	}
+	return nil
+}
+
+// hasInternetRoute reports whether an enabled route sends 0.0.0.0/0 to the
+// Internet.
+func hasInternetRoute(rs []network.Route) bool {
+	for _, r := range rs {
+		if r.Enabled && r.NextHop == network.NextHopInternet && r.Destination.Bits() == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func drawSpec(t *rapid.T, conn catalog.Connection, connected bool, p quota.Persona, mt quota.MachineType, preparedOnly bool) catalog.Spec {
 	s := catalog.Spec{
 		Name:         CatalogName().Draw(t, "name"),
 		Persona:      p,
@@ -434,7 +495,7 @@ func drawSpec(t *rapid.T, conn catalog.Connection, connected bool, p quota.Perso
 		s.ResourceLocation = drawText(t, "resourceLocation", appNameChars, 64)
 	}
 
-	s.Image = drawImage(t, session, s.Domain)
+	s.Image = drawImage(t, session, s.Domain, preparedOnly)
 	if image.NeedsLicense(s.Image) {
 		s.Licenses = []image.License{rapid.SampledFrom(image.QualifyingLicenses()).Draw(t, "license")}
 	}

@@ -138,39 +138,6 @@ func TestNewTenantInsideRapid(t *testing.T) {
 	})
 }
 
-// connFacts returns what a catalog spec needs to know of a connection.
-func connFacts(c flex.Connection) catalog.Connection {
-	if c.Kind == network.KindNone {
-		return catalog.Connection{}
-	}
-	internet := false
-	if s, ok := c.Spec.(network.VWANSpec); ok {
-		internet = len(s.Warnings()) == 0
-	}
-	return catalog.Connection{Name: c.Name, Kind: c.Kind, Region: c.Region, HasInternetRoute: internet, Usable: c.Status.State.AllowsCatalogs()}
-}
-
-// forTenant adapts a drawn catalog spec to a tenant: its subscription and a
-// prepared image of its session type, by name.
-func forTenant(s catalog.Spec) flex.CatalogSpec {
-	s.Subscription = flextest.SubscriptionName
-	var img string
-	for _, p := range image.Prepared() {
-		if p.Session == s.MachineType.Session() {
-			img = p.Name
-			if s.Image.Prepared() && s.Image.Name == p.Name {
-				break
-			}
-		}
-	}
-	s.SecureBoot = false
-	if s.BackupVMSize != "" || s.VMSize != "" {
-		s.VMSize, s.BackupVMSize = "", ""
-	}
-	s.Image = image.Image{}
-	return flex.CatalogSpec{Spec: s, Image: img}
-}
-
 // Property: whatever connections and catalogs a test creates and deletes
 // on a NewTenant, with drawn valid inputs, no cloud resource is orphaned
 // and every limit holds after each step; once everything is deleted only
@@ -206,9 +173,9 @@ func TestTenantHelpersHoldAcrossOperations(t *testing.T) {
 			case 1, 2: // a catalog, on a drawn connection or none
 				conn := catalog.Connection{}
 				if len(conns) > 0 && rapid.Bool().Draw(t, "onConnection") {
-					conn = connFacts(rapid.SampledFrom(conns).Draw(t, "connection"))
+					conn = flextest.ConnectionFacts(rapid.SampledFrom(conns).Draw(t, "connection"))
 				}
-				spec := forTenant(flextest.CatalogSpec(conn).Draw(t, "catalog"))
+				spec := flextest.TenantCatalogSpec(flextest.SubscriptionName, conn).Draw(t, "catalog")
 				if _, err := tn.CreateCatalog(ctx, spec); err == nil {
 					cats = append(cats, spec.Name)
 				} else if !errors.Is(err, flex.ErrLimit) && !errors.Is(err, flex.ErrConflict) && !errors.Is(err, flex.ErrInvalid) {
@@ -425,7 +392,7 @@ func TestTransientFaultsAreAbsorbed(t *testing.T) {
 		if _, err := tn.CreateConnection(ctx, flextest.SubscriptionName, spec); err != nil {
 			t.Fatalf("CreateConnection under\n%v\n: %v", faults, err)
 		}
-		cat := forTenant(flextest.CatalogSpec(catalog.Connection{}).Draw(t, "catalog"))
+		cat := flextest.TenantCatalogSpec(flextest.SubscriptionName, catalog.Connection{}).Draw(t, "catalog")
 		if _, err := tn.CreateCatalog(ctx, cat); err != nil {
 			t.Fatalf("CreateCatalog under\n%v\n: %v", faults, err)
 		}
