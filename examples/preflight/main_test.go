@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -220,6 +221,24 @@ func TestSecretsNeverPrint(t *testing.T) {
 			}
 		}
 	}
+	// A vWAN client secret, and the decoded plan printed with %+v.
+	p := validPlan(t)
+	p.Connections = append(p.Connections, vwanConnection())
+	var text, js bytes.Buffer
+	r := check(p)
+	if err := writeText(&text, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeJSON(&js, r); err != nil {
+		t.Fatal(err)
+	}
+	dump := fmt.Sprintf("%+v %#v", *p, *p)
+	for _, s := range append(secrets, "spoke-Cl1ent-secret") {
+		if strings.Contains(text.String()+js.String()+dump, s) {
+			t.Errorf("a report or the decoded plan shows secret %q", s) // RULE SEC-1
+		}
+	}
+
 	// A secret of the wrong type is not echoed in the decode error either.
 	code, out, errOut := runPlan(t, `{"connections": [{"vpn": {"psk": 12345678}}]}`, "-json", "-f", "-")
 	if code != exitUnreadable || strings.Contains(out+errOut, "12345678") {
@@ -280,5 +299,16 @@ func TestCommandLine(t *testing.T) {
 				t.Error("exit 2 without a message")
 			}
 		})
+	}
+}
+
+func TestStandIns(t *testing.T) {
+	want := []string{"planned-user-1@preflight.invalid", "planned-user-2@preflight.invalid", "planned-user-10@preflight.invalid"}
+	got := standIns(10)
+	if diff := cmp.Diff(want, []string{got[0], got[1], got[9]}); diff != "" || len(got) != 10 {
+		t.Errorf("standIns(10) has %d users (-want +got):\n%s", len(got), diff)
+	}
+	if len(standIns(0)) != 0 {
+		t.Error("standIns(0) is not empty")
 	}
 }
