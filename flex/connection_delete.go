@@ -147,9 +147,16 @@ func (t *Tenant) connUsers(c *connection) []string {
 	for _, n := range bas {
 		out = append(out, fmt.Sprintf("bastion %q", n))
 	}
+	seen := map[string]bool{}
 	for _, su := range c.subnets {
-		k, _, _ := strings.Cut(su.owner, "/")
-		if k != "catalog" && k != "image" && k != "bastion" {
+		k, n, _ := strings.Cut(su.owner, "/")
+		if k == "catalog" || k == "image" || k == "bastion" || seen[su.owner] {
+			continue
+		}
+		seen[su.owner] = true
+		if k == "location" {
+			out = append(out, fmt.Sprintf("the Cloud Connectors of resource location %s", n))
+		} else {
 			out = append(out, su.owner)
 		}
 	}

@@ -829,7 +829,7 @@ func TestNET15Usage(t *testing.T) {
 	if _, err := e.tn.CreateConnection(e.ctx, flexSub, peeringSpec(e, "p", "192.168.0.0/22")); err != nil {
 		t.Fatal(err)
 	}
-	for _, owner := range []string{"catalog/a", "catalog/a", "catalog/b", "image/win11", "bastion/b1"} {
+	for _, owner := range []string{"catalog/a", "catalog/a", "catalog/b", "image/win11", "bastion/b1", "location/west-1"} {
 		if _, err := e.tn.ConnectionSubnetForTest(e.ctx, flexSub, "p", owner, 5, true); err != nil {
 			t.Fatal(err)
 		}
@@ -844,7 +844,7 @@ func TestNET15Usage(t *testing.T) {
 	}
 	err = e.tn.DeleteConnection(e.ctx, "p")
 	wantRule(t, err, flex.ErrPrecondition, "NET-8")
-	for _, who := range []string{`catalog "a"`, `catalog "b"`, `image build "win11"`, `bastion "b1"`} {
+	for _, who := range []string{`catalog "a"`, `catalog "b"`, `image build "win11"`, `bastion "b1"`, "Cloud Connectors of resource location west-1"} {
 		if !strings.Contains(err.Error(), who) {
 			t.Errorf("NET-8 error %q does not name %s", err, who)
 		}
