@@ -83,7 +83,7 @@
 // as "Knowledge worker" or "Task worker (medium)") or customPersona (name,
 // session, vcpus, memoryGiB, usersPerMachine, vmSize), machineType (static,
 // random, multi-session), users (a list of unique users) or userCount (how
-// many), namingScheme and wildcards (Digits or Letters; no scheme means the
+// many, up to 100,000), namingScheme and wildcards (Digits or Letters; no scheme means the
 // default scheme, NAM-9), connection (left out for No connectivity, which
 // needs a region), region (only with No connectivity, REG-2), domain (type
 // "non-domain-joined", "Active Directory" or "Entra hybrid joined"; fqdn, ou,
@@ -108,7 +108,18 @@
 // subscription's other connections (NET-4), machines that fit their
 // connection's range (NET-14), one connection and region per resource
 // location (RL-1), and every limit, by reserving the whole plan in a
-// quota.Ledger (LIM-1…LIM-8, with LIM-5's near-limit warning).
+// quota.Ledger (LIM-1…LIM-8, with LIM-5's near-limit warning). Connection
+// names are unique in a plan, ignoring case, so that catalogs can name them
+// (API-7; the documentation is silent on this). Names of subscriptions,
+// catalogs, customer networks and resource locations compare ignoring case.
+//
+// Problems print one per line, RULE  where  problem — fix:
+//
+//	NET-4  connection "branch-vpn"  VDA subnet 10.20.8.0/24 overlaps 10.20.0.0/16 owned by customer network london-office — Flex ranges must not overlap any range in use
+//
+// Warnings (such as IDN-5 for a random non-domain-joined catalog, NET-12 for
+// a vWAN spoke without a route to the internet, LIM-5 near a limit) print the
+// same way and do not change the exit status.
 //
 // When a value cannot be read (an unknown machine type, say), preflight
 // reports it once and leaves out that object's other problems under the same

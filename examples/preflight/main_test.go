@@ -312,3 +312,37 @@ func TestStandIns(t *testing.T) {
 		t.Error("standIns(0) is not empty")
 	}
 }
+
+// TestDocExamplePlan runs the small plan of the package comment: the
+// documentation shows a plan that passes.
+func TestDocExamplePlan(t *testing.T) {
+	src, err := os.ReadFile("main.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plan strings.Builder
+	in := false
+lines:
+	for _, l := range strings.Split(string(src), "\n") {
+		switch {
+		case l == "//\t{":
+			in = true
+		case !in:
+			continue
+		case !strings.HasPrefix(l, "//\t"):
+			in = false
+			continue
+		}
+		plan.WriteString(strings.TrimPrefix(l, "//\t") + "\n")
+		if l == "//\t}" {
+			break lines
+		}
+	}
+	if plan.Len() == 0 {
+		t.Fatal("no example plan in the package comment")
+	}
+	code, out, errOut := runPlan(t, plan.String(), "-f", "-")
+	if code != exitOK || !strings.Contains(out, "TW-EU-0001") {
+		t.Errorf("the example plan exits %d:\n%s%s\n%s", code, out, errOut, plan.String())
+	}
+}

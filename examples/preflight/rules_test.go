@@ -146,6 +146,18 @@ func TestRules(t *testing.T) {
 		{"NET-2 missing connection", func(p *planFile) {
 			p.Catalogs[designers].Connection = "leeds-vpn"
 		}, []where{{"NET-2", `catalog "Manchester designers"`}}, nil},
+		{"NET-2 catalog on a No connectivity connection", func(p *planFile) {
+			p.Connections = append(p.Connections, connectionFile{Name: "isolated", Subscription: "Contoso Branches", Kind: "None", Region: "uksouth", Range: "any /24"})
+			c := &p.Catalogs[designers]
+			c.Connection, c.Domain, c.ResourceLocation = "isolated", domainFile{Type: "none"}, ""
+		}, []where{{"NET-2", `catalog "Manchester designers"`}}, nil},
+		{"IDN-2 domain-joined without a connection", func(p *planFile) {
+			p.Catalogs[designers].Connection, p.Catalogs[designers].Region = "", "uksouth"
+		}, []where{{"IDN-2", `catalog "Manchester designers"`}}, nil},
+		{"REG-1 no region without a connection", func(p *planFile) {
+			c := &p.Catalogs[designers]
+			c.Connection, c.Domain, c.ResourceLocation = "", domainFile{Type: "none"}, ""
+		}, []where{{"REG-1", `catalog "Manchester designers"`}}, nil},
 		{"REG-2 region other than the connection's", func(p *planFile) {
 			p.Catalogs[taskWorkers].Region = "northeurope"
 		}, []where{{"REG-2", `catalog "Task workers"`}}, nil},
