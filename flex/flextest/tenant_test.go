@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"strings"
 	"sync"
 	"testing"
@@ -444,5 +445,53 @@ func TestFaultPlan(t *testing.T) {
 	}
 	if _, err := cloud.Get(ctx, rg.ID); !errors.Is(err, flex.ErrNotFound) {
 		t.Errorf("after a lost Delete the group is still there: %v", err)
+	}
+}
+
+// Every kind of Flex object owns its resources while it lives, renamed or
+// not, and takes them with it: AssertNoOrphans passes throughout and the
+// tenant ends with only its subscription's resource group.
+func TestAssertNoOrphansAcrossObjects(t *testing.T) {
+	ctx := t.Context()
+	tn, cloud, _ := flextest.NewTenant(t)
+	must := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		flextest.AssertNoOrphans(t, cloud, tn)
+		flextest.AssertLimitsHold(t, tn)
+	}
+	_, err := tn.AddKey(ctx, flex.KeySpec{Subscription: flextest.SubscriptionName, Region: network.WestEurope, Name: "disk key"})
+	must("AddKey", err)
+	vpn, err := tn.CreateConnection(ctx, flextest.SubscriptionName, flextest.VPNSpec(nil).Example(2))
+	must("CreateConnection", err)
+	spec := flextest.TenantCatalogSpec(flextest.SubscriptionName, flextest.ConnectionFacts(vpn)).
+		Filter(func(s flex.CatalogSpec) bool { return s.Domain.Joined() }).Example(1)
+	_, err = tn.CreateCatalog(ctx, spec)
+	must("CreateCatalog", err)
+	_, err = tn.CreateBastion(ctx, flex.BastionSpec{Catalog: spec.Name, Username: "flexadmin", Password: secret.New("Str0ng!Passw0rd#"), Source: netip.MustParsePrefix("203.0.113.0/28")})
+	must("CreateBastion", err)
+	base, _ := image.LookupPrepared("Windows Server 2022 (multi-session)")
+	_, err = tn.BuildImage(ctx, image.BuildSpec{Name: "Built", Base: base, Subscription: flextest.SubscriptionName, Region: "westeurope",
+		Domain: image.NonDomainJoined, Username: "builder", Password: secret.New("Str0ng!Passw0rd#"), Size: "Standard_D4s_v5",
+		AllowedIPs: []netip.Prefix{netip.MustParsePrefix("203.0.113.64/28")}})
+	must("BuildImage", err)
+	_, err = tn.RenameImage(ctx, flextest.SubscriptionName, "Built", "Renamed")
+	must("RenameImage", err)
+	locs, err := tn.ResourceLocations(ctx)
+	if err != nil || len(locs) != 1 {
+		t.Fatalf("ResourceLocations = %v, %v; want the catalog's", locs, err)
+	}
+	_, err = tn.RenameResourceLocation(ctx, locs[0].Name, "Renamed location")
+	must("RenameResourceLocation", err)
+
+	must("DeleteBastion", tn.DeleteBastion(ctx, flextest.SubscriptionName, vpn.Name, flex.DeleteBastionOptions{Acknowledge: true}))
+	must("DeleteCatalog", tn.DeleteCatalog(ctx, spec.Name, catalog.DeleteAck{Catalog: spec.Name, MachinesDestroyed: true, Irreversible: true}))
+	must("DeleteImage", tn.DeleteImage(ctx, flextest.SubscriptionName, "Renamed"))
+	must("DeleteKey", tn.DeleteKey(ctx, flextest.SubscriptionName, "disk key"))
+	must("DeleteConnection", tn.DeleteConnection(ctx, vpn.Name))
+	if res := cloud.Resources(flex.Filter{}); len(res) != 1 {
+		t.Errorf("%d resources left: %v", len(res), res)
 	}
 }
