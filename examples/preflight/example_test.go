@@ -67,5 +67,6 @@ func Example_plan() {
 	// LIM-2  tenant                catalogs                  0        100    100
 	// LIM-3  tenant                resource locations        0        25     25
 	// LIM-4  subscription Contoso  VDAs                      0        5,000  4,999
+	// A subscription's VDAs stay below LIM-4's limit, so its headroom is one less than the difference.
 	// exit status 0
 }

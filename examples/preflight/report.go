@@ -124,8 +124,11 @@ type LimitRow struct {
 	Unit  string `json:"unit"`
 	Used  int    `json:"used"`
 	Limit int    `json:"limit"`
-	Free  int    `json:"free"`
-	Near  bool   `json:"near,omitempty"` // LIM-5, VDAs of a subscription only
+	// Free is how much more the tenant can take: for LIM-4 one less than
+	// the limit minus the usage, since a subscription's VDAs stay below
+	// the limit (the documentation refuses 5,000 of 5,000).
+	Free int  `json:"free"`
+	Near bool `json:"near,omitempty"` // LIM-5, VDAs of a subscription only
 }
 
 // buildPlan fills in the plan and the LIM-5 warnings.
@@ -403,6 +406,7 @@ func writePlan(w io.Writer, p *Plan) {
 		rows = append(rows, []string{l.Rule, l.Scope, l.Unit, thousands(l.Used), thousands(l.Limit), thousands(l.Free), flag})
 	}
 	section(w, "Limits (LIM-1…LIM-8)", rows)
+	fmt.Fprintln(w, "A subscription's VDAs stay below LIM-4's limit, so its headroom is one less than the difference.")
 }
 
 func dash(s string) string {
