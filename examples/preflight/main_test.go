@@ -346,3 +346,24 @@ lines:
 		t.Errorf("the example plan exits %d:\n%s%s\n%s", code, out, errOut, plan.String())
 	}
 }
+
+// TestFindingSplitsAtTheLastSemicolon: a message "problem; fix" is split at
+// its last "; " outside quotes; a message without a fix gets the rule's
+// default advice.
+func TestFindingSplitsAtTheLastSemicolon(t *testing.T) {
+	for _, tc := range []struct {
+		id, msg      string
+		problem, fix string
+	}{
+		{"NAM-8", `"MachineSales-##" can name 99 machines; this catalog needs 150; shorten it`, `"MachineSales-##" can name 99 machines; this catalog needs 150`, "shorten it"},
+		{"NAM-3", `"a; b##" has a space; use letters`, `"a; b##" has a space`, "use letters"},
+		{"NAM-3", `"a\"; b##" has a space; use letters`, `"a\"; b##" has a space`, "use letters"},
+		{"LIM-4", "subscription S: adding 500 VDAs would make 5,000", "subscription S: adding 500 VDAs would make 5,000", defaultFix("LIM-4")},
+		{"XYZ-1", "no fix here", "no fix here", ""},
+	} {
+		got := finding(0, "w", tc.id, tc.msg)
+		if diff := cmp.Diff(Finding{Rule: tc.id, Where: "w", Problem: tc.problem, Fix: tc.fix}, got, cmp.AllowUnexported(Finding{})); diff != "" {
+			t.Errorf("finding(%q) (-want +got):\n%s", tc.msg, diff)
+		}
+	}
+}
