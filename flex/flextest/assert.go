@@ -14,9 +14,9 @@ import (
 	"github.com/daasflex/daasflex/quota"
 )
 
-// Tagged is a cloud resource as AssertNoOrphans reports it: its ID and the
+// tagged is a cloud resource as AssertNoOrphans reports it: its ID and the
 // Flex object its TagOwner tag names ("" when it has none).
-type Tagged struct {
+type tagged struct {
 	ID    string
 	Owner string
 }
@@ -65,13 +65,13 @@ func AssertNoOrphans(t TB, cloud *fake.Cloud, tenant *flex.Tenant) {
 		return
 	}
 	res := cloud.Resources(flex.Filter{Tags: map[string]string{flex.TagTenant: tenant.ID()}})
-	var all, owned []Tagged
+	var all, owned []tagged
 	// Image and location tags that match no live name, by subscription.
-	type unmatched struct{ tagged []Tagged }
+	type unmatched struct{ tagged []tagged }
 	pending := map[string]*unmatched{}
 	for _, r := range res {
 		m := r.Metadata()
-		tg := Tagged{ID: m.ID.String(), Owner: m.Tags[flex.TagOwner]}
+		tg := tagged{ID: m.ID.String(), Owner: m.Tags[flex.TagOwner]}
 		all = append(all, tg)
 		sub := fold(m.ID.Subscription)
 		subName, ok := live.subs[sub]
@@ -128,13 +128,13 @@ func AssertNoOrphans(t TB, cloud *fake.Cloud, tenant *flex.Tenant) {
 	if len(owned) == len(all) {
 		return
 	}
-	slices.SortFunc(owned, compareTagged)
-	slices.SortFunc(all, compareTagged)
+	slices.SortFunc(owned, comparetagged)
+	slices.SortFunc(all, comparetagged)
 	t.Errorf("flextest.AssertNoOrphans: cloud resources of tenant %q that no live Flex object owns (-owned +tagged):\n%s",
 		tenant.ID(), cmp.Diff(owned, all))
 }
 
-func compareTagged(a, b Tagged) int { return strings.Compare(a.ID, b.ID) }
+func comparetagged(a, b tagged) int { return strings.Compare(a.ID, b.ID) }
 
 func fold(s string) string { return strings.ToLower(s) }
 
@@ -232,10 +232,10 @@ func listLive(t TB, tenant *flex.Tenant) (liveObjects, error) {
 	return live, nil
 }
 
-// LimitCount is one limit of a tenant as AssertLimitsHold reads it from
+// limitCount is one limit of a tenant as AssertLimitsHold reads it from
 // Usage: the rule, where it applies, the usage (committed and reserved
 // together), the configured limit and the most the usage may be.
-type LimitCount struct {
+type limitCount struct {
 	Rule  string // "LIM-4"
 	Scope string // "tenant", "subscription Citrix Managed", "resource location West"
 	Used  int    // InUse + Reserved
@@ -259,14 +259,14 @@ func AssertLimitsHold(t TB, tenant *flex.Tenant) {
 	if diff := cmp.Diff(l, u.Limits); diff != "" {
 		t.Errorf("flextest.AssertLimitsHold: Usage reports other limits than Limits (-Limits +Usage.Limits):\n%s", diff) // RULE LIM-9
 	}
-	var counts, configured []LimitCount
+	var counts, configured []limitCount
 	add := func(scope string, c quota.Count, limit int) {
 		maxUsed := c.Limit
 		if c.Rule == "LIM-4" {
 			maxUsed = c.Limit - 1
 		}
-		counts = append(counts, LimitCount{Rule: c.Rule, Scope: scope, Used: c.InUse + c.Reserved, Limit: c.Limit, Max: maxUsed})
-		configured = append(configured, LimitCount{Rule: c.Rule, Scope: scope, Used: c.InUse + c.Reserved, Limit: limit, Max: maxUsed})
+		counts = append(counts, limitCount{Rule: c.Rule, Scope: scope, Used: c.InUse + c.Reserved, Limit: c.Limit, Max: maxUsed})
+		configured = append(configured, limitCount{Rule: c.Rule, Scope: scope, Used: c.InUse + c.Reserved, Limit: limit, Max: maxUsed})
 	}
 	add("tenant", u.ADDomains, l.ADDomainsPerTenant)
 	add("tenant", u.Catalogs, l.CatalogsPerTenant)
@@ -291,13 +291,13 @@ func AssertLimitsHold(t TB, tenant *flex.Tenant) {
 	if diff := cmp.Diff(configured, counts); diff != "" {
 		t.Errorf("flextest.AssertLimitsHold: counts report other limits than configured (-configured +reported):\n%s", diff) // RULE LIM-9
 	}
-	var over []LimitCount
+	var over []limitCount
 	for _, c := range counts {
 		if c.Used > c.Max {
 			over = append(over, c)
 		}
 	}
-	if diff := cmp.Diff([]LimitCount(nil), over); diff != "" {
+	if diff := cmp.Diff([]limitCount(nil), over); diff != "" {
 		t.Errorf("flextest.AssertLimitsHold: limits exceeded (-none +exceeded):\n%s", diff) // RULE LIM-1…LIM-8
 	}
 	if diff := cmp.Diff(nearWant, nearGot); diff != "" {

@@ -114,8 +114,10 @@ func Principal() *rapid.Generator[catalog.Principal] {
 
 // Principals returns a generator of from 0 to max principals of Principal
 // whose directories and IDs are unique ignoring case, so that
-// catalog.Principals.Add adds every one of them.
+// catalog.Principals.Add adds every one of them. It panics when max is
+// negative.
 func Principals(max int) *rapid.Generator[[]catalog.Principal] {
+	checkMax("Principals", max)
 	return rapid.SliceOfNDistinct(Principal(), 0, max, func(p catalog.Principal) string {
 		return strings.ToLower(p.Directory + "\x00" + p.ID)
 	})
@@ -205,8 +207,9 @@ func App() *rapid.Generator[catalog.App] {
 
 // Apps returns a generator of from 0 to max apps of App whose names are
 // unique ignoring case, so that catalog.Apps.Add publishes every one of
-// them.
+// them. It panics when max is negative.
 func Apps(max int) *rapid.Generator[[]catalog.App] {
+	checkMax("Apps", max)
 	return rapid.SliceOfNDistinct(App(), 0, max, func(a catalog.App) string { return strings.ToLower(a.Name) })
 }
 
@@ -530,4 +533,11 @@ func drawSpec(t *rapid.T, conn catalog.Connection, connected bool, p quota.Perso
 		}
 	}
 	return s
+}
+
+// checkMax panics when max, the most items a generator draws, is negative.
+func checkMax(fn string, max int) {
+	if max < 0 {
+		panic(fmt.Sprintf("flextest.%s: max %d is negative", fn, max))
+	}
 }

@@ -17,7 +17,9 @@ import (
 
 // TB is what the helpers need of a test. *testing.T, *testing.B,
 // *testing.F, any testing.TB and *rapid.T all have it, so the helpers work
-// in plain tests and inside rapid.Check alike.
+// in plain tests and inside rapid.Check alike. Fatalf is expected to end the
+// test, as theirs do; the helpers return right after calling it all the
+// same.
 type TB interface {
 	Helper()
 	Errorf(format string, args ...any)
