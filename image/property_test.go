@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"pgregory.net/rapid"
 
+	"github.com/daasflex/daasflex/flex/flextest"
 	"github.com/daasflex/daasflex/image"
 	"github.com/daasflex/daasflex/rule"
 )
@@ -99,43 +100,6 @@ func TestLifecycleProperty(t *testing.T) {
 	})
 }
 
-func genVDA() *rapid.Generator[image.VDAVersion] {
-	return rapid.Custom(func(t *rapid.T) image.VDAVersion {
-		s := rapid.OneOf(
-			rapid.Just(""),
-			rapid.Map(rapid.SliceOfN(rapid.OneOf(rapid.IntRange(0, 3), rapid.IntRange(0, 999_999_999)), 1, 3), func(ps []int) string {
-				var b []byte
-				for _, p := range ps {
-					b = append(b, '.')
-					b = append(b, []byte(itoa(p))...)
-				}
-				return string(b)
-			}),
-			rapid.Just(" LTSR"),
-			rapid.Map(rapid.IntRange(1, 999), func(cu int) string { return " LTSR CU" + itoa(cu) }),
-		).Draw(t, "suffix")
-		yy := rapid.IntRange(18, 99).Draw(t, "yy")
-		mm := rapid.IntRange(1, 12).Draw(t, "mm")
-		raw := itoa(yy) + string(rune('0'+mm/10)) + string(rune('0'+mm%10)) + s
-		v, err := image.ParseVDAVersion(raw)
-		if err != nil {
-			t.Fatalf("generated %q does not parse: %v", raw, err)
-		}
-		return v
-	})
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; n > 0; n /= 10 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-	}
-	return string(b)
-}
-
 // TestVDAVersionProperty: Parse(String(v)) == v for every valid version,
 // and Compare is a total order that agrees with ==: antisymmetric,
 // transitive, Compare(v, w) == 0 exactly when v == w, and consistent with
@@ -143,7 +107,7 @@ func itoa(n int) string {
 func TestVDAVersionProperty(t *testing.T) {
 	t.Run("IMG-5 round trip and total order", func(t *testing.T) {
 		rapid.Check(t, func(t *rapid.T) {
-			a, b, c := genVDA().Draw(t, "a"), genVDA().Draw(t, "b"), genVDA().Draw(t, "c")
+			a, b, c := flextest.VDAVersion().Draw(t, "a"), flextest.VDAVersion().Draw(t, "b"), flextest.VDAVersion().Draw(t, "c")
 			for _, v := range []image.VDAVersion{a, b, c} {
 				p, err := image.ParseVDAVersion(v.String())
 				if err != nil || p != v {
