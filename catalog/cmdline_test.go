@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/daasflex/daasflex/catalog"
+	"github.com/daasflex/daasflex/flex/flextest"
 	"github.com/daasflex/daasflex/rule"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -139,38 +140,11 @@ func TestCommandLineValidate(t *testing.T) {
 	}
 }
 
-// cmdLineGen draws command lines that Validate accepts, from an alphabet
-// rich in the characters that matter: spaces, tabs, quotes, backslashes,
-// percent and star.
-func cmdLineGen() *rapid.Generator[catalog.CommandLine] {
-	const pathChars = `ab\ .:%*-_é`
-	const argChars = "ab\\\" \t%*é"
-	str := func(alphabet string, min, max int) *rapid.Generator[string] {
-		return rapid.Custom(func(t *rapid.T) string {
-			rs := []rune(alphabet)
-			n := rapid.IntRange(min, max).Draw(t, "len")
-			var b strings.Builder
-			for range n {
-				b.WriteRune(rs[rapid.IntRange(0, len(rs)-1).Draw(t, "c")])
-			}
-			return b.String()
-		})
-	}
-	return rapid.Custom(func(t *rapid.T) catalog.CommandLine {
-		path := str(pathChars, 1, 12).Filter(func(s string) bool { return strings.TrimSpace(s) != "" }).Draw(t, "path")
-		args := rapid.SliceOfN(str(argChars, 0, 8).Filter(func(s string) bool { return s != "%*" }), 0, 5).Draw(t, "args")
-		if len(args) == 0 {
-			args = nil
-		}
-		return catalog.CommandLine{Path: path, Args: args, FileTypes: rapid.Bool().Draw(t, "placeholder")}
-	})
-}
-
 // Property (CAT-11): for every valid command line c,
 // ParseCommandLine(BuildCommandLine(c)) == c.
 func TestCommandLineRoundTrip(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		c := cmdLineGen().Draw(t, "cmd")
+		c := flextest.CommandLine().Draw(t, "cmd")
 		if err := c.Validate(); err != nil {
 			t.Fatalf("generator made an invalid command line: %v", err)
 		}
