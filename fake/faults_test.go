@@ -42,6 +42,19 @@ func wantFault(t testing.TB, err error, want faultOf, code string) {
 	}
 }
 
+// recv receives from ch, failing the test when nothing comes within 5s.
+func recv[T any](t testing.TB, ch <-chan T) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(5 * time.Second):
+		t.Fatal("nothing received within 5s")
+	}
+	var zero T
+	return zero
+}
+
 // vmCount returns how many VMs the cloud holds.
 func vmCount(c *fake.Cloud) int { return c.Count(flex.Filter{})[flex.TypeVirtualMachine] }
 
@@ -511,7 +524,7 @@ func TestPlanStuck(t *testing.T) {
 		stop, cancel := context.WithCancel(ctx)
 		done := make(chan error, 1)
 		go func() { _, err := p.Put(stop, vm("vm-1", "v", "a")); done <- err }()
-		call := <-fired
+		call := recv(t, fired)
 		if call.Method != fake.Put || call.ID.Name != "vm-1" {
 			t.Errorf("OnFire got %v", call)
 		}
@@ -528,7 +541,7 @@ func TestPlanStuck(t *testing.T) {
 			t.Errorf("clock moved %s, want 11m", got)
 		}
 		cancel()
-		if err := <-done; !errors.Is(err, context.Canceled) {
+		if err := recv(t, done); !errors.Is(err, context.Canceled) {
 			t.Errorf("after cancel: %v, want context.Canceled", err)
 		}
 	})
@@ -896,4 +909,87 @@ func TestPlanModel(t *testing.T) {
 // pathMatch is the model's name matching: path.Match on lower case.
 func pathMatch(pattern, name string) (bool, error) {
 	return path.Match(strings.ToLower(pattern), strings.ToLower(name))
+}
+
+// FuzzPlanNamed: any pattern either is refused by the plan (Err, and every
+// call fails with ErrInvalid) or matches exactly the names path.Match
+// matches, ignoring case; nothing panics.
+func FuzzPlanNamed(f *testing.F) {
+	f.Add("Sales-0*", "sales-01")
+	f.Add("*/flex-*", "v/flex-1")
+	f.Add("[", "x")
+	f.Add("[a-", "a")
+	f.Add("?", "é")
+	c := fake.New()
+	f.Fuzz(func(t *testing.T, pattern, name string) {
+		plan := fake.NewPlan()
+		plan.On(fake.Get, "").Named(pattern).Fail(flex.ErrConflict)
+		_, err := fake.WithFaults(c, plan).Get(ctx, flex.ResourceID{Subscription: "s", ResourceGroup: "g", Type: flex.TypeVirtualNetwork, Name: name})
+		want, bad := pathMatch(pattern, name)
+		switch {
+		case bad != nil || plan.Err() != nil:
+			if plan.Err() == nil || !errors.Is(err, flex.ErrInvalid) {
+				t.Fatalf("pattern %q: Err %v, call %v; want both to report the bad pattern", pattern, plan.Err(), err)
+			}
+		case want != errors.Is(err, flex.ErrConflict):
+			t.Fatalf("pattern %q name %q: path.Match says %v, call gave %v", pattern, name, want, err)
+		}
+	})
+}
+
+// FuzzParseMethod: ParseMethod accepts exactly the method names (any case),
+// "any" and "", and what it returns prints back to an accepted name.
+func FuzzParseMethod(f *testing.F) {
+	for _, s := range []string{"Put", "get", "RESTORESNAPSHOT", "any", "", "Patch", "Put "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m, err := fake.ParseMethod(s)
+		if err != nil {
+			if !strings.Contains(err.Error(), fmt.Sprintf("%q", s)) {
+				t.Fatalf("error %v does not quote %q", err, s)
+			}
+			return
+		}
+		if !strings.EqualFold(m.String(), s) && !(m == fake.AnyMethod && s == "") {
+			t.Fatalf("ParseMethod(%q) = %q", s, m)
+		}
+		if again, err := fake.ParseMethod(m.String()); err != nil || again != m {
+			t.Fatalf("ParseMethod(%q) = %q, %v; want %q", m.String(), again, err, m)
+		}
+	})
+}
+
+// BenchmarkFaultyGet measures what a plan of ten rules that do not match
+// adds to a Get; compare BenchmarkGetVM.
+func BenchmarkFaultyGet(b *testing.B) {
+	c, _ := newCloud(b)
+	network10(b, c)
+	v := mustPut(b, c, vm("vm-1", "v", "a"))
+	plan := fake.NewPlan()
+	for i := range 10 {
+		plan.On(fake.Get, flex.TypeVirtualMachine).Named(fmt.Sprintf("other-%d-*", i)).Fail(flex.ErrUnavailable)
+	}
+	p := fake.WithFaults(c, plan)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.Get(ctx, v.ID); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkFaultyThrottled measures a call that a rule fails.
+func BenchmarkFaultyThrottled(b *testing.B) {
+	c, _ := newCloud(b)
+	plan := fake.NewPlan()
+	plan.On(fake.Get, "").Throttle(time.Second)
+	p := fake.WithFaults(c, plan)
+	g := flex.GroupID(sub, rg)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.Get(ctx, g); err == nil {
+			b.Fatal("not throttled")
+		}
+	}
 }

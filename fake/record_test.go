@@ -110,16 +110,16 @@ func TestRecordPendingAndReset(t *testing.T) {
 	plan.On(fake.Get, flex.TypeVirtualNetwork).Hang().OnFire(func(fake.Call) { close(started) })
 	rec := fake.Record(fake.WithFaults(c, plan))
 	stop, cancel := context.WithCancel(ctx)
-	done := make(chan error)
+	done := make(chan error, 1)
 	hung := id(flex.TypeVirtualNetwork, "v")
 	go func() { _, err := rec.Get(stop, hung); done <- err }()
-	<-started
+	recv(t, started)
 	_, _ = rec.Get(ctx, flex.GroupID(sub, rg))
 	if d := cmp.Diff([]string{"Get " + hung.String() + ": pending", "Get " + flex.GroupID(sub, rg).String() + ": ok"}, callLines(rec.Calls())); d != "" {
 		t.Errorf("while hanging (-want +got):\n%s", d)
 	}
 	cancel()
-	<-done
+	recv(t, done)
 	calls := rec.Calls()
 	if calls[0].Pending || !errors.Is(calls[0].Err, context.Canceled) || calls[0].Outcome() != context.Canceled.Error() {
 		t.Errorf("after cancel: %v (pending %v)", calls[0], calls[0].Pending)
@@ -269,4 +269,22 @@ func TestTenantUnderFaults(t *testing.T) {
 			t.Errorf("calls %q, want none", callLines(rec.Calls()))
 		}
 	})
+}
+
+// BenchmarkRecordGet measures what recording adds to a Get; compare
+// BenchmarkGetVM. Reset keeps the record from growing across iterations.
+func BenchmarkRecordGet(b *testing.B) {
+	c, _ := newCloud(b)
+	network10(b, c)
+	v := mustPut(b, c, vm("vm-1", "v", "a"))
+	rec := fake.Record(c)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := rec.Get(ctx, v.ID); err != nil {
+			b.Fatal(err)
+		}
+		if rec.Len() > 1<<16 {
+			rec.Reset()
+		}
+	}
 }
