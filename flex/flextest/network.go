@@ -132,11 +132,12 @@ func Routes(connected []netip.Prefix, maxRoutes int) *rapid.Generator[[]network.
 }
 
 // sourcePools are ranges RDP sources come from in a firewall policy besides
-// the connected networks: shared address space and a public range, which
-// never meet a VNet drawn from RFC 1918 space.
+// the connected networks: a block of shared address space and one of public
+// space, which never meet a VNet drawn from RFC 1918 space, and are small
+// so that the sources of different hosts often meet each other.
 var sourcePools = []netip.Prefix{
-	netip.PrefixFrom(netip.AddrFrom4([4]byte{100, 64, 0, 0}), 10),
-	netip.PrefixFrom(netip.AddrFrom4([4]byte{20, 0, 0, 0}), 8),
+	netip.PrefixFrom(netip.AddrFrom4([4]byte{100, 64, 0, 0}), 16),
+	netip.PrefixFrom(netip.AddrFrom4([4]byte{20, 0, 0, 0}), 16),
 }
 
 // FirewallPolicy returns a generator of firewall policies of managed VNets,
@@ -147,7 +148,8 @@ var sourcePools = []netip.Prefix{
 //   - up to three image builders and, when domain-joined, at most one
 //     bastion (TRB-1, TRB-2), each at its own address in the VNet with an
 //     RDP source range of /16 or longer outside the VNet (FW-4), taken from
-//     a connected network, 100.64.0.0/10 or 20.0.0.0/8;
+//     a connected network, 100.64.0.0/16 or 20.0.0.0/16, so that sources
+//     often meet each other;
 //   - when domain-joined, now and then RDP access from a /27 or longer range
 //     outside the VNet (FW-5, TRB-3).
 //
