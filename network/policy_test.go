@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"pgregory.net/rapid"
 
+	"github.com/daasflex/daasflex/flex/flextest"
 	"github.com/daasflex/daasflex/network"
 	"github.com/daasflex/daasflex/rule"
 )
@@ -295,58 +296,6 @@ func TestCustomerRules(t *testing.T) {
 	}
 }
 
-// policyGen draws valid firewall policies. The VNet is one or two ranges
-// in 10.0.0.0/8, the connected networks lie in 172.16.0.0/12, host and RDP
-// sources in 192.168.0.0/16, in a connected network or in public space, so
-// they never overlap the VNet (as Validate demands) but often meet each
-// other.
-func policyGen(domainJoined bool) *rapid.Generator[network.FirewallPolicy] {
-	return rapid.Custom(func(t *rapid.T) network.FirewallPolicy {
-		p := network.FirewallPolicy{DomainJoined: domainJoined}
-		bits := rapid.IntRange(16, 28).Draw(t, "vnetBits")
-		p.VNet = append(p.VNet, netip.PrefixFrom(netip.AddrFrom4([4]byte{10, rapid.ByteRange(0, 127).Draw(t, "v1"), rapid.Byte().Draw(t, "v2"), 0}), bits).Masked())
-		if rapid.Bool().Draw(t, "secondRange") {
-			p.VNet = append(p.VNet, netip.PrefixFrom(netip.AddrFrom4([4]byte{10, rapid.ByteRange(128, 255).Draw(t, "v3"), 0, 0}), 24))
-		}
-		for i := range rapid.IntRange(0, 2).Draw(t, "nConnected") {
-			p.Connected = append(p.Connected, netip.PrefixFrom(netip.AddrFrom4([4]byte{172, byte(16 + 4*i), 0, 0}), rapid.IntRange(14, 24).Draw(t, "cBits")).Masked())
-		}
-		source := func(label string, minBits int) netip.Prefix {
-			var base netip.Addr
-			switch k := rapid.IntRange(0, 2).Draw(t, label+"Kind"); {
-			case k == 0 && len(p.Connected) > 0:
-				base = p.Connected[0].Addr()
-			case k == 1:
-				base = netip.AddrFrom4([4]byte{192, 168, rapid.Byte().Draw(t, label+"3"), rapid.Byte().Draw(t, label+"4")})
-			default:
-				base = netip.AddrFrom4([4]byte{20, rapid.Byte().Draw(t, label+"2"), rapid.Byte().Draw(t, label+"3"), rapid.Byte().Draw(t, label+"4")})
-			}
-			return netip.PrefixFrom(base, rapid.IntRange(minBits, 32).Draw(t, label+"Bits")).Masked()
-		}
-		nHosts := rapid.IntRange(0, 3).Draw(t, "nHosts")
-		used := map[netip.Addr]bool{}
-		for i := range nHosts {
-			kind := network.ImageBuilder
-			if domainJoined && i == 0 && rapid.Bool().Draw(t, "bastion") {
-				kind = network.Bastion
-			}
-			a := randomIn(t, "host", p.VNet[0])
-			if used[a] {
-				continue
-			}
-			used[a] = true
-			p.Hosts = append(p.Hosts, network.RDPHost{Kind: kind, Address: a, Source: source("hostSrc", 20)})
-		}
-		if domainJoined && rapid.Bool().Draw(t, "rdpAccess") {
-			p.RDPAccess = source("rdp", 27)
-		}
-		if err := p.Validate(); err != nil {
-			t.Fatalf("generated an invalid policy: %v", err)
-		}
-		return p
-	})
-}
-
 // randomIn draws an address of p.
 func randomIn(t *rapid.T, label string, p netip.Prefix) netip.Addr {
 	b := p.Addr().As4()
@@ -455,7 +404,7 @@ func TestFirewallProperties(t *testing.T) {
 	// at all, VDA to VDA included; the only exception is RDP from an image
 	// builder's source range to that builder (FW-4).
 	t.Run("FW-1/non-domain-joined admits nothing inbound", rapid.MakeCheck(func(t *rapid.T) {
-		p := policyGen(false).Draw(t, "policy")
+		p := flextest.FirewallPolicy(false).Draw(t, "policy")
 		for range flowsPerPolicy {
 			f := flowFor(t, p, network.Inbound)
 			d := decide(p, f)
@@ -474,7 +423,7 @@ func TestFirewallProperties(t *testing.T) {
 	// from inside the VNet, 49152–65535 from the customer's ranges, and
 	// nothing else (RDP exceptions aside, checked below).
 	t.Run("FW-2/domain-joined admits exactly the Citrix ports", rapid.MakeCheck(func(t *rapid.T) {
-		p := policyGen(true).Draw(t, "policy")
+		p := flextest.FirewallPolicy(true).Draw(t, "policy")
 		for range flowsPerPolicy {
 			f := flowFor(t, p, network.Inbound)
 			d := decide(p, f)
@@ -501,7 +450,7 @@ func TestFirewallProperties(t *testing.T) {
 	// addresses other than the bastion) is always denied, with or without a
 	// bastion, image builders or RDP access.
 	t.Run("FW-4/FW-5/RDP between VDAs and connectors always denied", rapid.MakeCheck(func(t *rapid.T) {
-		p := policyGen(rapid.Bool().Draw(t, "dj")).Draw(t, "policy")
+		p := flextest.FirewallPolicy(rapid.Bool().Draw(t, "dj")).Draw(t, "policy")
 		for range flowsPerPolicy {
 			f := flowFor(t, p, network.Inbound)
 			f.DestinationPort = 3389
@@ -521,7 +470,7 @@ func TestFirewallProperties(t *testing.T) {
 	// VNet from outside the RDP access range and other than from the
 	// bastion.
 	t.Run("FW-4/FW-5/RDP from outside the allowed range always denied", rapid.MakeCheck(func(t *rapid.T) {
-		p := policyGen(rapid.Bool().Draw(t, "dj")).Draw(t, "policy")
+		p := flextest.FirewallPolicy(rapid.Bool().Draw(t, "dj")).Draw(t, "policy")
 		for range flowsPerPolicy {
 			f := flowFor(t, p, network.Inbound)
 			f.DestinationPort = 3389
@@ -536,7 +485,7 @@ func TestFirewallProperties(t *testing.T) {
 
 	// RULE FW-1, FW-2. Invariant: every outbound flow is allowed.
 	t.Run("FW-1/FW-2/outbound always allowed", rapid.MakeCheck(func(t *rapid.T) {
-		p := policyGen(rapid.Bool().Draw(t, "dj")).Draw(t, "policy")
+		p := flextest.FirewallPolicy(rapid.Bool().Draw(t, "dj")).Draw(t, "policy")
 		for range flowsPerPolicy {
 			f := flowFor(t, p, network.Outbound)
 			if d := decide(p, f); !d.Allowed() {
@@ -549,7 +498,7 @@ func TestFirewallProperties(t *testing.T) {
 	// predicate admits, and its rules are valid Azure rules (AZ-2), all
 	// Managed (FW-6).
 	t.Run("FW-1..FW-6/whole policy against a predicate model", rapid.MakeCheck(func(t *rapid.T) {
-		p := policyGen(rapid.Bool().Draw(t, "dj")).Draw(t, "policy")
+		p := flextest.FirewallPolicy(rapid.Bool().Draw(t, "dj")).Draw(t, "policy")
 		rules := network.SecurityRules(p)
 		if err := network.ValidateRules(rules); err != nil {
 			t.Fatalf("invalid rules: %v", err)
