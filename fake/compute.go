@@ -557,6 +557,8 @@ func (c *Cloud) power(ctx context.Context, v viewer, id flex.ResourceID, a flex.
 	switch a {
 	case flex.Start:
 		switch vm.PowerState {
+		case flex.PowerRunning:
+			return nil // as Azure: starting a running VM succeeds and changes nothing
 		case flex.PowerStopped:
 		case flex.PowerDeallocated:
 			if err := c.allocate(op, vm); err != nil {
@@ -572,6 +574,9 @@ func (c *Cloud) power(ctx context.Context, v viewer, id flex.ResourceID, a flex.
 		}
 		rec.sessions = nil
 	case flex.PowerOff:
+		if vm.PowerState == flex.PowerStopped {
+			return nil // as Azure: powering off a stopped VM succeeds and changes nothing
+		}
 		if vm.PowerState != flex.PowerRunning {
 			return conflict()
 		}

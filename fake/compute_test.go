@@ -28,13 +28,13 @@ func TestAZ8PowerTransitions(t *testing.T) {
 		action flex.PowerAction
 		want   flex.PowerState // "" for a conflict
 	}{
-		{flex.PowerRunning, flex.Start, ""},
+		{flex.PowerRunning, flex.Start, flex.PowerRunning}, // as Azure: a no-op, so a retry after a lost response succeeds
 		{flex.PowerRunning, flex.Restart, flex.PowerRunning},
 		{flex.PowerRunning, flex.PowerOff, flex.PowerStopped},
 		{flex.PowerRunning, flex.Deallocate, flex.PowerDeallocated},
 		{flex.PowerStopped, flex.Start, flex.PowerRunning},
 		{flex.PowerStopped, flex.Restart, ""},
-		{flex.PowerStopped, flex.PowerOff, ""},
+		{flex.PowerStopped, flex.PowerOff, flex.PowerStopped}, // as Azure: a no-op
 		{flex.PowerStopped, flex.Deallocate, flex.PowerDeallocated},
 		{flex.PowerDeallocated, flex.Start, flex.PowerRunning},
 		{flex.PowerDeallocated, flex.Restart, ""},

@@ -70,12 +70,7 @@ var (
 // knownFakeFailures are the checks the fake fails today; each is a bug
 // of the fake, to be fixed there and then removed from this list (the
 // suite fails when a listed check passes).
-var knownFakeFailures = []string{
-	// Power refuses start of a running VM and powerOff of a stopped one
-	// with ErrConflict; Azure answers both with success, so a retried
-	// action after a lost response must not fail.
-	"AZ-8/PowerIdempotent",
-}
+var knownFakeFailures = []string{}
 
 func TestFakeCloud(t *testing.T) {
 	providertest.Run(t, func(*testing.T) providertest.Harness {
