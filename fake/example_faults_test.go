@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"time"
 
 	"github.com/daasflex/daasflex/fake"
@@ -140,4 +141,51 @@ func ExampleRecord() {
 	// PutResourceGroup /subscriptions/sub-1/resourceGroups/rg: ok
 	// Get /subscriptions/sub-1/resourceGroups/other: not found
 	// 3 Puts of rg
+}
+
+// OnFire tells a test that a fault has taken effect: here a hub
+// connection is stuck provisioning, and the test moves the cloud's clock
+// past the ten minutes after which a Tenant reports it stuck (NET-12)
+// while the call still waits.
+func ExampleRule_OnFire() {
+	ctx := context.Background()
+	clock := fake.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+	cloud := fake.New(fake.WithClock(clock))
+	_ = exampleNetwork(cloud, nil)
+	hub := flex.ResourceID{Subscription: "sub-1", ResourceGroup: "rg", Type: flex.TypeVirtualHub, Name: "hub"}
+	_, _ = cloud.Put(ctx, &flex.VirtualHub{Meta: flex.Meta{ID: hub, Region: "westeurope"}, SKU: "Standard", AddressSpace: netip.MustParsePrefix("10.100.0.0/24")})
+
+	stuck := make(chan fake.Call, 1)
+	plan := fake.NewPlan()
+	plan.On(fake.Put, flex.TypeHubConnection).Once().Stuck().OnFire(func(c fake.Call) { stuck <- c })
+	p := fake.WithFaults(cloud, plan)
+
+	call, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	hc := hub.Child(flex.TypeHubConnection, "spoke")
+	go func() {
+		_, err := p.Put(call, &flex.HubConnection{Meta: flex.Meta{ID: hc}, Remote: flex.ResourceID{Subscription: "sub-1", ResourceGroup: "rg", Type: flex.TypeVirtualNetwork, Name: "v"}})
+		done <- err
+	}()
+	c := <-stuck
+	clock.Advance(11 * time.Minute)
+	got, _ := cloud.Get(ctx, hc)
+	fmt.Println(c.Op(), got.Metadata().State, clock.Now().Format("15:04"))
+	cancel() // the caller gives up
+	fmt.Println(<-done)
+	// Output:
+	// PutHubConnection Creating 09:11
+	// context canceled
+}
+
+func ExampleParseMethod() {
+	for _, s := range []string{"put", "RestoreSnapshot", "any", "Patch"} {
+		m, err := fake.ParseMethod(s)
+		fmt.Printf("%q %v\n", m, err)
+	}
+	// Output:
+	// "Put" <nil>
+	// "RestoreSnapshot" <nil>
+	// "any" <nil>
+	// "any" fake: method "Patch": want Put, Get, Delete, List, Power, RestoreSnapshot, GrantDiskAccess, RotateKey, ResetVPNGateway or any
 }

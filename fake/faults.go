@@ -162,7 +162,7 @@ func (c Call) String() string {
 // while calls run. The zero value is an empty plan, ready to use. A mistake
 // in building it (a malformed name pattern, a negative count) is kept:
 // Err reports it, and every call through WithFaults fails with ErrInvalid
-// until it is mended, so that a bad plan never passes silently.
+// (build a new plan), so that a bad plan never passes silently.
 type Plan struct {
 	mu    sync.Mutex // guards everything below and every rule's fields
 	rules []*Rule
