@@ -87,8 +87,9 @@
 // Anything asynchronous: every call completes before it returns (there are
 // no pollers), so transitional states (Creating, starting, …) are only
 // seen when SetState or SetPowerState put a resource in them. Faults such
-// as throttling, 5xx errors or failing steps belong to a layer over the
-// cloud. No data plane: no tunnels, routes or packets (CheckFlow evaluates
+// as throttling, 5xx errors, lost responses, stuck or failing steps belong
+// to a layer over the cloud: WithFaults wraps any provider with a scripted
+// Plan, and Record wraps one to record its calls. No data plane: no tunnels, routes or packets (CheckFlow evaluates
 // NSG rules only; route tables and NAT gateways do not affect it), no disk
 // contents, no real RSA keys. No NICs, public IP or load balancer resources
 // (a VM's NIC and a gateway's public IP are fields), no key vaults (a key's
