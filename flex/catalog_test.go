@@ -695,3 +695,18 @@ func TestConcurrentLIM4(t *testing.T) {
 	}
 	t.Logf("%d VMs; %d refused by LIM-4, %d busy", vms, limited.Load(), busy.Load())
 }
+
+func TestRegionWithoutZones(t *testing.T) {
+	// RULE CAT-15: in westus (no zones, AZ-9) machines get no zone.
+	e := catNew(t, catOpts{})
+	s := catMulti("West", 24)
+	s.Region = network.WestUS
+	if _, err := e.tn.CreateCatalog(e.ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range e.vms(catGroup("West")) {
+		if v.Zone != "" || v.Region != network.WestUS {
+			t.Errorf("%s in %s zone %q; want westus without a zone", v.ID.Name, v.Region, v.Zone)
+		}
+	}
+}

@@ -442,6 +442,7 @@ func connectorZones(region network.Region, existing []*connectorObj, n int) []st
 // connectorPlan is the connectors an operation adds to a location, with
 // what it read under t.mu.
 type connectorPlan struct {
+	location string // the location's name when planned, for messages
 	existing []*connectorObj
 	n        int
 	perf     Performance
@@ -456,7 +457,7 @@ type connectorPlan struct {
 // planConnectors returns the plan of adding n connectors to l. t.mu must
 // be held.
 func (t *Tenant) planConnectors(l *locationObj, n int, perf Performance, group ResourceID, proxy string) connectorPlan {
-	p := connectorPlan{existing: slices.Clone(l.connectors), n: n, perf: perf, group: group, proxy: proxy,
+	p := connectorPlan{location: l.name, existing: slices.Clone(l.connectors), n: n, perf: perf, group: group, proxy: proxy,
 		slots: slices.Clone(l.subnets), start: l.nextConn}
 	for _, s := range p.slots {
 		p.free = append(p.free, s.free())
@@ -476,7 +477,7 @@ func (t *Tenant) createConnectors(ctx context.Context, op string, l *locationObj
 	if p.n == 0 {
 		return nil, nil, nil
 	}
-	obj := fmt.Sprintf("resource location %q", l.name)
+	obj := fmt.Sprintf("resource location %q", p.location)
 	zones := connectorZones(l.region, p.existing, p.n)
 	pl, err := t.placeMachines(ctx, l.conn, "location/"+l.id, p.slots, p.free, p.n, p.policy)
 	if err != nil {
