@@ -660,25 +660,22 @@ func (t *Tenant) failCreate(ctx context.Context, op string, w *work, err error) 
 	c, l := w.c, w.loc.loc
 	undo := context.WithoutCancel(ctx)
 	groups := []ResourceID{c.group}
-	subnets := slices.Concat(w.place.added)
-	var conSubnets []*subnetSlot
+	var errs []error
 	if w.loc.created {
 		groups = append(groups, l.group)
-		conSubnets = w.conAdd
 	} else {
+		// Connectors made for an existing location go one by one.
 		for _, m := range w.conMade {
-			if derr := t.deleteResource(undo, m.vm); derr != nil {
-				subnets = nil
-				conSubnets = nil
-				err = errors.Join(err, derr)
+			if m != nil {
+				errs = append(errs, t.deleteResource(undo, m.vm))
 			}
 		}
-		conSubnets = w.conAdd
 	}
-	cerr := t.destroy(undo, groups, c.conn, subnets)
-	if cerr == nil && len(conSubnets) > 0 {
-		cerr = t.dropSubnets(undo, l.conn, conSubnets)
+	errs = append(errs, t.destroy(undo, groups, c.conn, w.place.added))
+	if errors.Join(errs...) == nil && len(w.conAdd) > 0 {
+		errs = append(errs, t.dropSubnets(undo, l.conn, w.conAdd))
 	}
+	cerr := errors.Join(errs...)
 
 	t.mu.Lock()
 	defer t.mu.Unlock()

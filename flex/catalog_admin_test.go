@@ -80,6 +80,7 @@ func TestCatalogReadOnlyAdmin(t *testing.T) {
 		"RunDue":                 func(ctx context.Context) error { _, err := e.tn.RunDue(ctx); return err },
 	}
 	for op, f := range writes {
+		// RULE ADM-1: a Read Only Administrator changes nothing.
 		if err := f(ro); !errors.Is(err, flex.ErrPrecondition) || !strings.Contains(err.Error(), "ADM-1") {
 			t.Errorf("ADM-1 %s by a Read Only Administrator = %v, want ErrPrecondition naming ADM-1", op, err)
 		}
@@ -113,6 +114,7 @@ func TestCatalogSecrets(t *testing.T) {
 	}
 	e.catPeering(t, "hub", "192.168.0.0/22")
 	var seen []string
+	// RULE SEC-1: the password never shows.
 	check := func(what string, v any) {
 		t.Helper()
 		for _, format := range []string{"%v", "%+v", "%#v", "%s"} {

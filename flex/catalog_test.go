@@ -609,6 +609,7 @@ func TestAddMachines(t *testing.T) {
 		}
 		f.set(func(f *faults) { f.put = nil })
 		for op, err := range busy {
+			// RULE CAT-6: every other change answers ErrBusy at once.
 			if !errors.Is(err, flex.ErrBusy) {
 				t.Errorf("%s while adding machines = %v, want ErrBusy", op, err)
 			}
@@ -684,6 +685,7 @@ func TestConcurrentLIM4(t *testing.T) {
 	}
 	wg.Wait()
 	vms := len(e.vms(""))
+	// RULE LIM-4: racing reservations never overshoot the limit.
 	if vms >= 40 {
 		t.Errorf("VMs = %d; LIM-4 keeps a subscription below 40", vms)
 	}
@@ -708,5 +710,33 @@ func TestRegionWithoutZones(t *testing.T) {
 		if v.Zone != "" || v.Region != network.WestUS {
 			t.Errorf("%s in %s zone %q; want westus without a zone", v.ID.Name, v.Region, v.Zone)
 		}
+	}
+}
+
+func TestFailedDomainJoinedCreation(t *testing.T) {
+	// The connectors take two of the three D2s_v5, the machines run out:
+	// the new resource location and its connectors go with the catalog.
+	e := catNew(t, catOpts{cloud: []fake.Option{fake.WithCapacity(network.WestEurope, "Standard_D2s_v5", 3)}})
+	e.catPeering(t, "hub", "192.168.0.0/22")
+	_, err := e.tn.CreateCatalog(e.ctx, catJoined("Sales", 4, "hub", "corp.example.com", "West"))
+	if !errors.Is(err, flex.ErrCapacity) {
+		t.Fatalf("CreateCatalog = %v, want ErrCapacity", err)
+	}
+	if left := e.leftovers(); len(left) != 0 {
+		t.Errorf("left: %v", left)
+	}
+	if ls, _ := e.tn.ResourceLocations(e.ctx); len(ls) != 0 {
+		t.Errorf("locations: %+v", ls)
+	}
+	if u := e.tn.Usage(); u.ADDomains.InUse+u.ADDomains.Reserved != 0 || u.ResourceLocations.InUse+u.ResourceLocations.Reserved != 0 {
+		t.Errorf("usage: %+v", u)
+	}
+	// The connection's subnets are free again: a catalog fits.
+	e.cloud.SetCapacity(network.WestEurope, "Standard_D2s_v5", fake.Unlimited)
+	if _, err := e.tn.CreateCatalog(e.ctx, catJoined("Sales", 4, "hub", "corp.example.com", "West")); err != nil {
+		t.Errorf("creating again: %v", err)
+	}
+	if n := len(e.vms("flex-t1-location-West")); n != 2 {
+		t.Errorf("connectors = %d, want 2", n)
 	}
 }

@@ -221,6 +221,7 @@ func TestConnectorUpdates(t *testing.T) {
 	if len(r.Ran) != 1 || !strings.Contains(r.Ran[0], "3 connector(s)") {
 		t.Errorf("ran = %v", r.Ran)
 	}
+	// RULE RL-5: one connector offline at a time, at the chosen time.
 	if diff := cmp.Diff([]int{1, 1, 1}, offline); diff != "" {
 		t.Errorf("connectors offline at each restart (-want +got):\n%s", diff)
 	}
