@@ -29,10 +29,12 @@ func (t *Tenant) call(ctx context.Context, op string, id ResourceID, fn func(con
 		if err != nil {
 			level = slog.LevelWarn
 		}
-		t.logger.LogAttrs(ctx, level, "cloud call",
-			slog.String("op", op), slog.String("resource", id.String()),
-			slog.Duration("duration", time.Since(start)), slog.Int("attempt", attempt),
-			slog.String("outcome", outcome(err)))
+		if t.logger.Enabled(ctx, level) { // the attributes cost more than the call on the fake
+			t.logger.LogAttrs(ctx, level, "cloud call",
+				slog.String("op", op), slog.String("resource", id.String()),
+				slog.Duration("duration", time.Since(start)), slog.Int("attempt", attempt),
+				slog.String("outcome", outcome(err)))
+		}
 		if err == nil || attempt == maxAttempts || !(errors.Is(err, ErrThrottled) || errors.Is(err, ErrUnavailable)) {
 			return err
 		}

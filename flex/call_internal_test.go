@@ -1,8 +1,11 @@
 package flex
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -155,5 +158,48 @@ func TestGroupNamesAreValidAndDistinct(t *testing.T) {
 	}
 	if diff := cmp.Diff("flex-t1-catalog-Sales-Team--1-", tn.groupName("catalog", "Sales Team #1/")); diff != "" {
 		t.Error(diff)
+	}
+}
+
+// Every cloud call is logged with its operation, resource, duration,
+// attempt and outcome; nothing is logged by default.
+func TestCallLogsEveryCloudCall(t *testing.T) {
+	var buf bytes.Buffer
+	tn := NewTenant(nil, WithLogger(slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	id := ResourceID{Subscription: "s", ResourceGroup: "g", Type: TypeVirtualNetwork, Name: "v"}
+	attempts := 0
+	_ = tn.call(context.Background(), "Put", id, func(context.Context) error {
+		attempts++
+		if attempts == 1 {
+			return &Error{Kind: ErrUnavailable, RetryAfter: time.Millisecond}
+		}
+		return nil
+	})
+	var records []map[string]any
+	dec := json.NewDecoder(&buf)
+	for dec.More() {
+		var r map[string]any
+		if err := dec.Decode(&r); err != nil {
+			t.Fatal(err)
+		}
+		delete(r, "time")
+		if _, ok := r["duration"].(float64); !ok {
+			t.Errorf("record without a duration: %v", r)
+		}
+		delete(r, "duration")
+		records = append(records, r)
+	}
+	want := []map[string]any{
+		{"level": "WARN", "msg": "cloud call", "op": "Put", "resource": id.String(), "attempt": 1.0, "outcome": "service unavailable"},
+		{"level": "DEBUG", "msg": "cloud call", "op": "Put", "resource": id.String(), "attempt": 2.0, "outcome": "ok"},
+	}
+	if diff := cmp.Diff(want, records); diff != "" {
+		t.Errorf("log records (-want +got):\n%s", diff)
+	}
+
+	// The default logger discards: no output, no cost.
+	quiet := NewTenant(nil)
+	if quiet.logger.Enabled(context.Background(), slog.LevelError) {
+		t.Error("the default logger is enabled")
 	}
 }
