@@ -14,20 +14,26 @@ import (
 	"github.com/daasflex/daasflex/quota"
 )
 
-// tagged is a cloud resource as AssertNoOrphans reports it: its ID and the
-// Flex object its TagOwner tag names ("" when it has none).
+// tagged is a cloud resource as AssertNoOrphans reports it: its name,
+// type (the last part of its resource type), resource group and Azure
+// subscription, and the Flex object its TagOwner tag names ("" when it has
+// none). The ID is in parts so that a diff shows each whole.
 type tagged struct {
-	ID    string
-	Owner string
+	Name, Type, Group, Subscription string
+	Owner                           string
 }
 
 // liveObjects is what a Tenant's listings say exists, by the owner tags
-// its resources carry.
+// its resources carry. Names are folded.
 type liveObjects struct {
-	subs      map[string]string          // Azure subscription ID (folded) → Flex subscription name
-	owners    map[string]bool            // "kind/name" (folded) of connections, catalogs, bastions, keys (with subscription)
-	images    map[string]map[string]bool // Azure subscription (folded) → live image names (folded)
-	locations map[string]bool            // live resource location names (folded)
+	subs      map[string]string          // Azure subscription ID → Flex subscription name
+	owners    map[string]bool            // "kind/name" of connections, catalogs, bastions, keys ("key/<subscription>/<name>")
+	images    map[string]map[string]bool // Azure subscription ID → live image names
+	locations map[string]bool            // live resource location names
+	machines  map[string]map[string]bool // catalog → its machines
+	snapshots map[string]map[string]int  // catalog → machine → how many snapshots it has
+	vms       map[string]bool            // IDs of bastion and build machine VMs
+	conns     map[string]map[string]bool // Azure subscription ID → Cloud Connector names
 }
 
 // AssertNoOrphans fails the test unless every cloud resource tagged for
@@ -45,14 +51,21 @@ type liveObjects struct {
 //   - key/<name>: Keys of that subscription;
 //   - image/<id>: Images of that subscription (a managed network of an
 //     image build carries the image's tag);
-//   - location/<id>: ResourceLocations of that subscription.
+//   - location/<id>: ResourceLocations.
+//
+// Machines are checked one by one: a virtual machine must be a machine of
+// its catalog (Machines), a Cloud Connector of a resource location, the
+// VM of a bastion or the build machine of an image (Bastions, Images); a
+// managed disk must be the OS disk of such a VM; a snapshot must be one of
+// its catalog's (Snapshots), counted per machine.
 //
 // Images and resource locations keep the tag of the name they were created
 // with when renamed, and the listings give only the current name; so an
 // image or location tag that names no live one is reported only when there
 // are more such tags than renamed-away live objects that could own them,
-// and then every unmatched tag of the subscription is listed. A resource
-// without an owner tag, or with one of another kind, is an orphan.
+// and then every unmatched tag is listed. Machines and connectors are
+// matched by name and count the same way. A resource without an owner tag,
+// or with one of another kind, is an orphan.
 //
 // The resources are read from cloud's inspection API (Resources), which
 // sees every tenant's; the listings need read access (ADM-1) for the
@@ -65,76 +78,152 @@ func AssertNoOrphans(t TB, cloud *fake.Cloud, tenant *flex.Tenant) {
 		return
 	}
 	res := cloud.Resources(flex.Filter{Tags: map[string]string{flex.TagTenant: tenant.ID()}})
-	var all, owned []tagged
-	// Image and location tags that match no live name, by subscription.
-	type unmatched struct{ tagged []tagged }
-	pending := map[string]*unmatched{}
+	owned := make(map[string]bool, len(res))
+	// claim marks every resource of group as owned when the live objects
+	// that could own them are at least as many as the resources, and else
+	// those that match one by name; when none matches, none is owned.
+	claim := func(group []flex.Resource, liveCount int, match func(flex.Resource) bool) {
+		if len(group) <= liveCount {
+			for _, r := range group {
+				owned[r.Metadata().ID.String()] = true
+			}
+			return
+		}
+		for _, r := range group {
+			if match(r) {
+				owned[r.Metadata().ID.String()] = true
+			}
+		}
+	}
+
+	// Objects: the owner tag names a live object.
+	unmatched := map[string][]flex.Resource{} // image and location tags naming no live object, by kind and subscription
 	for _, r := range res {
 		m := r.Metadata()
-		tg := tagged{ID: m.ID.String(), Owner: m.Tags[flex.TagOwner]}
-		all = append(all, tg)
 		sub := fold(m.ID.Subscription)
 		subName, ok := live.subs[sub]
 		if !ok {
 			continue // not in a live subscription
 		}
-		kind, name, _ := strings.Cut(tg.Owner, "/")
+		kind, name, _ := strings.Cut(m.Tags[flex.TagOwner], "/")
+		id := m.ID.String()
 		switch kind {
 		case "subscription":
-			if fold(name) == fold(subName) {
-				owned = append(owned, tg)
-			}
+			owned[id] = fold(name) == fold(subName)
 		case "connection", "catalog", "bastion":
-			if live.owners[fold(tg.Owner)] {
-				owned = append(owned, tg)
-			}
+			owned[id] = live.owners[fold(m.Tags[flex.TagOwner])]
 		case "key":
-			if live.owners[fold("key/"+subName+"/"+name)] {
-				owned = append(owned, tg)
+			owned[id] = live.owners[fold("key/"+subName+"/"+name)]
+		case "image":
+			if owned[id] = live.images[sub][fold(name)]; !owned[id] {
+				unmatched["image\x00"+sub] = append(unmatched["image\x00"+sub], r)
 			}
-		case "image", "location":
-			if kind == "image" && live.images[sub][fold(name)] || kind == "location" && live.locations[fold(name)] {
-				owned = append(owned, tg)
-				continue
+		case "location":
+			if owned[id] = live.locations[fold(name)]; !owned[id] {
+				unmatched["location"] = append(unmatched["location"], r)
 			}
-			k := kind + "\x00" + sub
-			if kind == "location" {
-				k = kind + "\x00" // locations are matched tenant-wide
-			}
-			if pending[k] == nil {
-				pending[k] = &unmatched{}
-			}
-			pending[k].tagged = append(pending[k].tagged, tg)
 		}
 	}
-	for k, u := range pending {
+	for k, group := range unmatched {
 		kind, sub, _ := strings.Cut(k, "\x00")
 		tags := map[string]bool{}
-		for _, tg := range u.tagged {
-			tags[fold(tg.Owner)] = true
+		for _, r := range group {
+			tags[fold(r.Metadata().Tags[flex.TagOwner])] = true
 		}
 		// Live objects whose names no tag matches may have been renamed:
 		// each can own the resources of one unmatched tag.
-		free := 0
+		var free int
 		if kind == "image" {
 			free = unmatchedNames(live.images[sub], ownersOf(res, "image", sub))
 		} else {
 			free = unmatchedNames(live.locations, ownersOf(res, "location", ""))
 		}
 		if len(tags) <= free {
-			owned = append(owned, u.tagged...)
+			for _, r := range group {
+				owned[r.Metadata().ID.String()] = true
+			}
 		}
 	}
-	if len(owned) == len(all) {
+
+	// Machines: a VM of a live owner must be one of its machines.
+	catalogVMs := map[string][]flex.Resource{}   // catalog → its VMs
+	connectorVMs := map[string][]flex.Resource{} // Azure subscription → location VMs
+	for _, r := range res {
+		m := r.Metadata()
+		if m.ID.Type != flex.TypeVirtualMachine || !owned[m.ID.String()] {
+			continue
+		}
+		kind, name, _ := strings.Cut(m.Tags[flex.TagOwner], "/")
+		switch kind {
+		case "catalog":
+			owned[m.ID.String()] = false
+			catalogVMs[fold(name)] = append(catalogVMs[fold(name)], r)
+		case "location":
+			owned[m.ID.String()] = false
+			sub := fold(m.ID.Subscription)
+			connectorVMs[sub] = append(connectorVMs[sub], r)
+		case "bastion", "image":
+			owned[m.ID.String()] = live.vms[fold(m.ID.String())]
+		}
+	}
+	for cat, vms := range catalogVMs {
+		claim(vms, len(live.machines[cat]), func(r flex.Resource) bool { return live.machines[cat][fold(r.Metadata().ID.Name)] })
+	}
+	for sub, vms := range connectorVMs {
+		claim(vms, len(live.conns[sub]), func(r flex.Resource) bool { return live.conns[sub][fold(r.Metadata().ID.Name)] })
+	}
+	// Disks are the OS disks of owned VMs; snapshots are their catalog's.
+	osDisks := map[string]bool{}
+	for _, r := range res {
+		if vm, ok := r.(*flex.VirtualMachine); ok && owned[vm.ID.String()] {
+			osDisks[fold(vm.OSDisk.String())] = true
+		}
+	}
+	catalogSnaps := map[string][]flex.Resource{}
+	for _, r := range res {
+		m := r.Metadata()
+		switch {
+		case m.ID.Type == flex.TypeDisk && owned[m.ID.String()]:
+			owned[m.ID.String()] = osDisks[fold(m.ID.String())]
+		case m.ID.Type == flex.TypeSnapshot && owned[m.ID.String()]:
+			if kind, name, _ := strings.Cut(m.Tags[flex.TagOwner], "/"); kind == "catalog" {
+				owned[m.ID.String()] = false
+				catalogSnaps[fold(name)] = append(catalogSnaps[fold(name)], r)
+			}
+		}
+	}
+	for cat, snaps := range catalogSnaps {
+		n := 0
+		for _, c := range live.snapshots[cat] {
+			n += c
+		}
+		claim(snaps, n, func(r flex.Resource) bool {
+			for machine, c := range live.snapshots[cat] {
+				if c > 0 && strings.HasPrefix(fold(r.Metadata().ID.Name), machine+"_") {
+					return true
+				}
+			}
+			return false
+		})
+	}
+
+	var all, kept []tagged
+	for _, r := range res {
+		m := r.Metadata()
+		typ := string(m.ID.Type)
+		typ = typ[strings.LastIndexByte(typ, '/')+1:]
+		tg := tagged{Name: m.ID.Name, Type: typ, Group: m.ID.ResourceGroup, Subscription: m.ID.Subscription, Owner: m.Tags[flex.TagOwner]}
+		all = append(all, tg)
+		if owned[m.ID.String()] {
+			kept = append(kept, tg)
+		}
+	}
+	if len(kept) == len(all) {
 		return
 	}
-	slices.SortFunc(owned, comparetagged)
-	slices.SortFunc(all, comparetagged)
 	t.Errorf("flextest.AssertNoOrphans: cloud resources of tenant %q that no live Flex object owns (-owned +tagged):\n%s",
-		tenant.ID(), cmp.Diff(owned, all))
+		tenant.ID(), cmp.Diff(kept, all))
 }
-
-func comparetagged(a, b tagged) int { return strings.Compare(a.ID, b.ID) }
 
 func fold(s string) string { return strings.ToLower(s) }
 
@@ -168,12 +257,14 @@ func unmatchedNames(live, tags map[string]bool) int {
 // listLive reads what tenant's listings report live.
 func listLive(t TB, tenant *flex.Tenant) (liveObjects, error) {
 	ctx := t.Context()
-	live := liveObjects{subs: map[string]string{}, owners: map[string]bool{}, images: map[string]map[string]bool{}, locations: map[string]bool{}}
+	live := liveObjects{subs: map[string]string{}, owners: map[string]bool{}, images: map[string]map[string]bool{},
+		locations: map[string]bool{}, machines: map[string]map[string]bool{}, snapshots: map[string]map[string]int{},
+		vms: map[string]bool{}, conns: map[string]map[string]bool{}}
 	subs, err := tenant.Subscriptions(ctx)
 	if err != nil {
 		return live, err
 	}
-	azure := map[string]string{} // Flex subscription name (folded) → Azure ID (folded)
+	azure := map[string]string{} // Flex subscription name → Azure ID, folded
 	for _, s := range subs {
 		live.subs[fold(s.AzureID)] = s.Name
 		azure[fold(s.Name)] = fold(s.AzureID)
@@ -192,7 +283,24 @@ func listLive(t TB, tenant *flex.Tenant) (liveObjects, error) {
 		return live, err
 	}
 	for _, c := range cats {
-		live.owners[fold("catalog/"+c.Name)] = true
+		name := fold(c.Name)
+		live.owners["catalog/"+name] = true
+		ms, err := tenant.Machines(ctx, c.Name)
+		if err != nil {
+			return live, err
+		}
+		live.machines[name] = map[string]bool{}
+		for _, m := range ms {
+			live.machines[name][fold(m.Name)] = true
+		}
+		snaps, err := tenant.Snapshots(ctx, c.Name, "")
+		if err != nil {
+			return live, err
+		}
+		live.snapshots[name] = map[string]int{}
+		for _, s := range snaps {
+			live.snapshots[name][fold(s.Machine)]++
+		}
 	}
 	bastions, err := tenant.Bastions(ctx)
 	if err != nil {
@@ -200,6 +308,7 @@ func listLive(t TB, tenant *flex.Tenant) (liveObjects, error) {
 	}
 	for _, b := range bastions {
 		live.owners[fold("bastion/"+b.Connection)] = true
+		live.vms[fold(b.VM.String())] = true
 	}
 	keys, err := tenant.Keys(ctx)
 	if err != nil {
@@ -221,6 +330,9 @@ func listLive(t TB, tenant *flex.Tenant) (liveObjects, error) {
 			live.images[sub] = map[string]bool{}
 		}
 		live.images[sub][fold(img.Name)] = true
+		if !img.Builder.VM.IsZero() {
+			live.vms[fold(img.Builder.VM.String())] = true
+		}
 	}
 	locs, err := tenant.ResourceLocations(ctx)
 	if err != nil {
@@ -228,6 +340,13 @@ func listLive(t TB, tenant *flex.Tenant) (liveObjects, error) {
 	}
 	for _, l := range locs {
 		live.locations[fold(l.Name)] = true
+		sub := azure[fold(l.Subscription)]
+		if live.conns[sub] == nil {
+			live.conns[sub] = map[string]bool{}
+		}
+		for _, c := range l.Connectors {
+			live.conns[sub][fold(c.Name)] = true
+		}
 	}
 	return live, nil
 }

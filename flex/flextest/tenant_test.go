@@ -495,3 +495,63 @@ func TestAssertNoOrphansAcrossObjects(t *testing.T) {
 		t.Errorf("%d resources left: %v", len(res), res)
 	}
 }
+
+// Machines are checked one by one: a VM its catalog does not list, its OS
+// disk, a loose disk and a snapshot no machine has are orphans even though
+// their catalog lives; the catalog's own snapshots are not.
+func TestAssertNoOrphansMachines(t *testing.T) {
+	ctx := t.Context()
+	tn, cloud, _ := flextest.NewTenant(t)
+	p, _ := quota.PersonaByName(quota.KnowledgeWorker)
+	spec := flextest.TenantCatalogSpec(flextest.SubscriptionName, catalog.Connection{}).
+		Filter(func(s flex.CatalogSpec) bool { return s.Persona == p && s.MachineType == quota.Static }).Example(1)
+	if _, err := tn.CreateCatalog(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	ms, err := tn.Machines(ctx, spec.Name)
+	if err != nil || len(ms) == 0 {
+		t.Fatalf("Machines: %v, %v", ms, err)
+	}
+	if ms[0].Assigned == "" {
+		if _, err := tn.MachineAction(ctx, spec.Name, ms[0].Name, catalog.Start); err != nil && !errors.Is(err, flex.ErrPrecondition) {
+			t.Fatal(err)
+		}
+	}
+	if _, err := tn.TakeSnapshot(ctx, spec.Name, ms[0].Name, "Before_patch"); err != nil {
+		t.Logf("no snapshot taken (%v); checking without one", err)
+	}
+	flextest.AssertNoOrphans(t, cloud, tn)
+
+	vms := cloud.Resources(flex.Filter{Type: flex.TypeVirtualMachine})
+	if len(vms) == 0 {
+		t.Fatal("no VM")
+	}
+	vm := vms[0].(*flex.VirtualMachine)
+	extra := vm.Clone().(*flex.VirtualMachine)
+	extra.ID.Name, extra.ComputerName = "EXTRA-VM", "EXTRA-VM"
+	extra.OSDisk, extra.PrivateIP = flex.ResourceID{}, netip.Addr{}
+	if _, err := cloud.Put(ctx, extra); err != nil {
+		t.Fatal(err)
+	}
+	loose := &flex.Disk{Meta: flex.Meta{ID: flex.ResourceID{Subscription: vm.ID.Subscription, ResourceGroup: vm.ID.ResourceGroup, Type: flex.TypeDisk, Name: "loose-disk"}, Region: vm.Region, Tags: vm.Tags}, SizeGiB: 8}
+	snap := &flex.Snapshot{Meta: flex.Meta{ID: flex.ResourceID{Subscription: vm.ID.Subscription, ResourceGroup: vm.ID.ResourceGroup, Type: flex.TypeSnapshot, Name: "nobody_snap"}, Region: vm.Region, Tags: vm.Tags}, Source: vm.OSDisk}
+	for _, r := range []flex.Resource{loose, snap} {
+		if _, err := cloud.Put(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec := newRecorder(t)
+	flextest.AssertNoOrphans(rec, cloud, tn)
+	for _, want := range []string{"EXTRA-VM", "EXTRA-VM-osdisk", "loose-disk", "nobody_snap"} {
+		if !strings.Contains(rec.text(), want) {
+			t.Errorf("%s not reported:\n%s", want, rec.text())
+		}
+	}
+	// Nothing else was: without the strays the tenant has no orphan.
+	for _, id := range []flex.ResourceID{extra.ID, loose.ID, snap.ID} {
+		if err := cloud.Delete(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	flextest.AssertNoOrphans(t, cloud, tn)
+}
