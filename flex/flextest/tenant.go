@@ -231,6 +231,7 @@ func UsedSpace(t TB, tenant *flex.Tenant, subscription string) *ipam.Space {
 		for _, p := range c.Ranges {
 			if err := s.Add("connection "+c.Name, p); err != nil {
 				t.Fatalf("flextest.UsedSpace: connection %q: %v", c.Name, err)
+				return &s
 			}
 		}
 	}

@@ -477,8 +477,12 @@ func TestAssertNoOrphansAcrossObjects(t *testing.T) {
 		Domain: image.NonDomainJoined, Username: "builder", Password: secret.New("Str0ng!Passw0rd#"), Size: "Standard_D4s_v5",
 		AllowedIPs: []netip.Prefix{netip.MustParsePrefix("203.0.113.64/28")}})
 	must("BuildImage", err)
+	_, err = tn.FinishImageBuild(ctx, flextest.SubscriptionName, "Built")
+	must("FinishImageBuild", err)
 	_, err = tn.RenameImage(ctx, flextest.SubscriptionName, "Built", "Renamed")
 	must("RenameImage", err)
+	_, err = tn.ImportImage(ctx, importRequest("Imported"))
+	must("ImportImage", err)
 	locs, err := tn.ResourceLocations(ctx)
 	if err != nil || len(locs) != 1 {
 		t.Fatalf("ResourceLocations = %v, %v; want the catalog's", locs, err)
@@ -489,6 +493,7 @@ func TestAssertNoOrphansAcrossObjects(t *testing.T) {
 	must("DeleteBastion", tn.DeleteBastion(ctx, flextest.SubscriptionName, vpn.Name, flex.DeleteBastionOptions{Acknowledge: true}))
 	must("DeleteCatalog", tn.DeleteCatalog(ctx, spec.Name, catalog.DeleteAck{Catalog: spec.Name, MachinesDestroyed: true, Irreversible: true}))
 	must("DeleteImage", tn.DeleteImage(ctx, flextest.SubscriptionName, "Renamed"))
+	must("DeleteImage", tn.DeleteImage(ctx, flextest.SubscriptionName, "Imported"))
 	must("DeleteKey", tn.DeleteKey(ctx, flextest.SubscriptionName, "disk key"))
 	must("DeleteConnection", tn.DeleteConnection(ctx, vpn.Name))
 	if res := cloud.Resources(flex.Filter{}); len(res) != 1 {
