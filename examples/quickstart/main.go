@@ -1,116 +1,78 @@
-// Command quickstart plans a small DaaS Flex deployment with the SDK's pure
-// cores and prints the plan: the address range for a VNet peering next to the
-// customer's networks, the machines a Task worker catalog needs, their names,
-// and the NSG rules Flex would put on the managed VNet.
-//
-// It touches no cloud. Run it with:
+// Command quickstart walks the DaaS Flex administrator's journey of the
+// documentation on an in-memory Azure, in a few seconds and without an
+// account:
 //
 //	go run ./examples/quickstart
+//
+// It adds a subscription, peers a customer's hub VNet with a custom route
+// to their firewall, builds an image and finishes it, creates a
+// domain-joined Task worker catalog for 2,000 users, gives it a group and
+// an app, adds machines, moves the catalog to the new image, takes
+// scheduled and manual snapshots of a small static catalog and restores
+// one, creates a bastion and checks which RDP flows the firewall allows,
+// and deletes everything again. Each step is told in one line, with the
+// simulated clock's time; long work shows a progress bar (plain progress
+// lines when the output is not a terminal). It ends with tables of what
+// the journey built: the connections with their address ranges, the
+// catalogs with their machines and personas, the NSG rules in force on the
+// catalog's subnet as the cloud holds them, and the quota used against the
+// limits.
+//
+// Everything random — the default machine naming scheme (NAM-9), machine
+// passwords, transaction IDs — comes from -seed, and time from a manual
+// clock, so two runs with the same seed print the same output:
+//
+//	go run ./examples/quickstart -seed 7 -users 400
+//
+// The program uses only the public API: flex.NewTenant over the fake
+// cloud's view of one tenant (fake.New, Cloud.Scope) with flex.WithClock,
+// flex.WithRandom and flex.WithProgress, and the fake's inspection API
+// (Cloud.Resources, Cloud.Allowed) for what the cloud holds. Replace the
+// provider with the azure package's to run the same calls against Azure.
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"math/rand/v2"
-	"net/netip"
 	"os"
-
-	"github.com/daasflex/daasflex/ipam"
-	"github.com/daasflex/daasflex/naming"
-	"github.com/daasflex/daasflex/network"
-	"github.com/daasflex/daasflex/quota"
 )
 
 func main() {
-	seed := flag.Uint64("seed", 1, "seed for the random part of the default naming scheme")
-	users := flag.Int("users", 2000, "users of the Task worker catalog")
+	var o options
+	flag.Uint64Var(&o.Seed, "seed", 1, "seed of everything random: the default naming scheme, passwords, transaction IDs")
+	flag.IntVar(&o.Users, "users", 2000, "users of the Task worker catalog (8 share a machine)")
 	flag.Parse()
-	if err := run(os.Stdout, *seed, *users); err != nil {
+	o.Terminal = isTerminal(os.Stdout)
+	if err := run(os.Stdout, o); err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
 	}
 }
 
-func seedBytes(seed uint64) (b [32]byte) {
-	for i := range 8 {
-		b[i] = byte(seed >> (8 * i))
-	}
-	return b
+// options configure run.
+type options struct {
+	// Seed seeds the Tenant's source of randomness (flex.WithRandom).
+	Seed uint64
+	// Users is how many users the Task worker catalog is for.
+	Users int
+	// Terminal redraws a progress bar in place instead of writing
+	// progress lines.
+	Terminal bool
 }
 
-func run(w io.Writer, seed uint64, users int) error {
-	// The customer's networks: a hub VNet peered to Flex and an on-premises range.
-	var space ipam.Space
-	if err := space.Add("customer VNet hub-vnet", ipam.MustParsePrefix("10.0.0.0/16")); err != nil {
-		return err
-	}
-	if err := space.Add("on-premises", ipam.MustParsePrefix("192.168.0.0/20")); err != nil {
-		return err
-	}
+// isTerminal reports whether f is a terminal (a character device) rather
+// than a file or a pipe.
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
 
-	// NET-4/NET-5: the docs' own example — 10.0.0.0/24 overlaps the hub.
-	fmt.Fprintln(w, "== Address plan")
-	if err := space.Clone().Add("Flex connection hub-peering", ipam.MustParsePrefix("10.0.0.0/24")); err != nil {
-		fmt.Fprintln(w, "refused:", err)
-	}
-	flexRange, err := space.Allocate("Flex connection hub-peering", ipam.MustParsePrefix("172.16.0.0/12"), 21)
+// run walks the journey and writes its story and the final tables to w.
+func run(w io.Writer, o options) error {
+	j, err := newJourney(w, o)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "Flex range for hub-peering: %s (%s)\n", flexRange, ipam.Describe(flexRange))
-	for _, e := range space.Entries() {
-		fmt.Fprintf(w, "  %-18s %s\n", e.Prefix, e.Owner)
-	}
-
-	// CAT-2: a multi-session Task worker medium persona puts 8 users on a machine.
-	fmt.Fprintln(w, "\n== Catalog Sales (Task worker medium)")
-	persona, ok := quota.PersonaByName(quota.TaskWorkerMedium)
-	if !ok {
-		return errors.New("no Task worker medium persona")
-	}
-	machines, err := quota.Machines(persona.UsersPerMachine, users)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "%d users / %d per machine = %d machines\n", users, persona.UsersPerMachine, machines)
-	if usable := ipam.Usable(flexRange); machines > usable {
-		return fmt.Errorf("%d machines do not fit the %d usable addresses of %s", machines, usable, flexRange)
-	}
-
-	// NAM-9: the default naming scheme, its capacity and the first names.
-	scheme, err := naming.Default("EASTU", rand.NewChaCha8(seedBytes(seed)))
-	if err != nil {
-		return err
-	}
-	if err := scheme.Check(machines); err != nil {
-		return err
-	}
-	first, _ := scheme.Name(1)
-	last, _ := scheme.Name(machines)
-	fmt.Fprintf(w, "naming scheme %s (capacity %d): %s … %s\n", scheme, scheme.Capacity(), first, last)
-
-	// FW-2: the NSG rules of a domain-joined managed VNet.
-	fmt.Fprintln(w, "\n== NSG rules of the managed VNet (domain-joined)")
-	policy := network.FirewallPolicy{
-		DomainJoined: true,
-		VNet:         []netip.Prefix{flexRange},
-		Connected:    []netip.Prefix{ipam.MustParsePrefix("10.0.0.0/16"), ipam.MustParsePrefix("192.168.0.0/20")},
-	}
-	if err := policy.Validate(); err != nil {
-		return err
-	}
-	rules := network.SecurityRules(policy)
-	for _, r := range rules {
-		fmt.Fprintln(w, " ", r)
-	}
-	vda := flexRange.Addr().Next().Next().Next().Next()
-	for _, f := range []network.Flow{
-		{Direction: network.Inbound, Protocol: network.TCP, Source: netip.MustParseAddr("10.0.1.10"), SourcePort: 50000, Destination: vda, DestinationPort: 1494, VirtualNetwork: policy.VirtualNetwork()},
-		{Direction: network.Inbound, Protocol: network.TCP, Source: vda.Next(), SourcePort: 50000, Destination: vda, DestinationPort: 3389, VirtualNetwork: policy.VirtualNetwork()},
-	} {
-		fmt.Fprintf(w, "%s: %s\n", f, network.Evaluate(rules, f))
-	}
-	return nil
+	return j.walk()
 }
