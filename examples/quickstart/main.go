@@ -15,7 +15,7 @@
 // lines when the output is not a terminal). It ends with tables of what
 // the journey built: the connections with their address ranges, the
 // catalogs with their machines and personas, the NSG rules in force on the
-// catalog's subnet as the cloud holds them, and the quota used against the
+// catalog's subnets as the cloud holds them, and the quota used against the
 // limits.
 //
 // Everything random — the default machine naming scheme (NAM-9), machine

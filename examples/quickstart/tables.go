@@ -21,7 +21,7 @@ const tablesHeading = "What the journey built, before the clean-up"
 
 // drawTables draws the final tables into j.tables while the deployment
 // stands: connections, catalogs, the NSG rules in force on the Task worker
-// catalog's subnet, and the quota used.
+// catalog's subnets, and the quota used.
 func (j *journey) drawTables() (string, error) {
 	w := &j.tables
 	fmt.Fprintf(w, "\n%s\n%s\n", tablesHeading, strings.Repeat("=", len(tablesHeading)))
@@ -67,34 +67,56 @@ func (j *journey) catalogsTable(w io.Writer) error {
 	return nil
 }
 
-// rulesTable lists the rules of the NSG on the Task worker catalog's first
-// subnet as the cloud holds them, with Azure's default rules, which apply
-// below them, in the order Azure evaluates them.
+// rulesTable lists the rules of the NSGs on the Task worker catalog's
+// subnets as the cloud holds them, with Azure's default rules, which apply
+// below them, in the order Azure evaluates them. Subnets whose NSGs hold
+// the same rules share a table.
 func (j *journey) rulesTable(w io.Writer) error {
-	subnet, nsg, err := j.catalogSubnet(salesName)
+	subnets, nsgs, err := j.catalogSubnets(salesName)
 	if err != nil {
 		return err
 	}
-	rules := append(nsg.Rules, network.DefaultRules()...)
-	slices.SortStableFunc(rules, func(a, b network.SecurityRule) int {
-		return cmp.Or(cmp.Compare(a.Direction.String(), b.Direction.String()), cmp.Compare(a.Priority, b.Priority))
-	})
-	fmt.Fprintf(w, "NSG rules in force on subnet %s (%s) of catalog %q\n", subnet.Name, subnet.Prefix, salesName)
-	fmt.Fprintln(w, "DIRECTION\tPRIORITY\tNAME\tACCESS\tPROTOCOL\tSOURCE\tDESTINATION\tPORTS\tBY")
-	for _, r := range rules {
-		by := "Flex"
-		if !r.Managed {
-			by = "Azure default"
+	var tables []string // rules, as printed
+	var names [][]string
+	for i, nsg := range nsgs {
+		var b strings.Builder
+		rules := append(nsg.Rules, network.DefaultRules()...)
+		slices.SortStableFunc(rules, func(a, b network.SecurityRule) int {
+			return cmp.Or(cmp.Compare(a.Direction.String(), b.Direction.String()), cmp.Compare(a.Priority, b.Priority))
+		})
+		for _, r := range rules {
+			by := "Flex"
+			if !r.Managed {
+				by = "Azure default"
+			}
+			fmt.Fprintf(&b, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Direction, r.Priority, r.Name, r.Access, r.Protocol,
+				join(r.Sources), join(r.Destinations), join(r.DestinationPorts), by)
 		}
-		fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Direction, r.Priority, r.Name, r.Access, r.Protocol,
-			join(r.Sources), join(r.Destinations), join(r.DestinationPorts), by)
+		name := fmt.Sprintf("%s (%s)", subnets[i].Name, subnets[i].Prefix)
+		if k := slices.Index(tables, b.String()); k >= 0 {
+			names[k] = append(names[k], name)
+			continue
+		}
+		tables, names = append(tables, b.String()), append(names, []string{name})
+	}
+	for i, t := range tables {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintf(w, "NSG rules in force on the subnets of catalog %q: %s\n", salesName, strings.Join(names[i], ", "))
+		fmt.Fprintln(w, "DIRECTION\tPRIORITY\tNAME\tACCESS\tPROTOCOL\tSOURCE\tDESTINATION\tPORTS\tBY")
+		fmt.Fprint(w, t)
 	}
 	return nil
 }
 
-// catalogSubnet finds, in the cloud, the first subnet of the connection's
-// VNet whose NSG the catalog owns, and that NSG.
-func (j *journey) catalogSubnet(name string) (flex.Subnet, *flex.SecurityGroup, error) {
+// catalogSubnets finds, in the cloud, the subnets of the connection's VNet
+// whose NSG the catalog owns, and those NSGs.
+func (j *journey) catalogSubnets(name string) ([]flex.Subnet, []*flex.SecurityGroup, error) {
+	var (
+		subnets []flex.Subnet
+		nsgs    []*flex.SecurityGroup
+	)
 	owner := map[string]string{flex.TagTenant: tenantID, flex.TagOwner: "connection/" + connName}
 	for _, r := range j.cloud.Resources(flex.Filter{Type: flex.TypeVirtualNetwork, Tags: owner}) {
 		for _, s := range r.(*flex.VirtualNetwork).Subnets {
@@ -103,14 +125,17 @@ func (j *journey) catalogSubnet(name string) (flex.Subnet, *flex.SecurityGroup, 
 			}
 			got, err := j.cloud.Get(j.ctx, s.SecurityGroup)
 			if err != nil {
-				return flex.Subnet{}, nil, err
+				return nil, nil, err
 			}
 			if nsg := got.(*flex.SecurityGroup); nsg.Tags[flex.TagOwner] == "catalog/"+name {
-				return s, nsg, nil
+				subnets, nsgs = append(subnets, s), append(nsgs, nsg)
 			}
 		}
 	}
-	return flex.Subnet{}, nil, errors.New("no subnet of catalog " + strconv.Quote(name))
+	if len(subnets) == 0 {
+		return nil, nil, errors.New("no subnet of catalog " + strconv.Quote(name))
+	}
+	return subnets, nsgs, nil
 }
 
 // quotaTable lists every limit with what the tenant uses of it.
