@@ -64,12 +64,12 @@ func (t *Tenant) AddSubscription(ctx context.Context, spec SubscriptionSpec) (Su
 	t.mu.Lock()
 	if _, ok := t.subs[fold(spec.Name)]; ok {
 		t.mu.Unlock()
-		return Subscription{}, Errorf(ErrConflict, op, obj, "SUB-1: the tenant already has a subscription named %q; names are unique", spec.Name)
+		return Subscription{}, refuse(ErrConflict, op, obj, "SUB-1", "the tenant already has a subscription named %q; names are unique", spec.Name)
 	}
 	for _, s := range t.subs {
 		if strings.EqualFold(s.azureID, spec.AzureID) {
 			t.mu.Unlock()
-			return Subscription{}, Errorf(ErrConflict, op, obj, "SUB-2: Azure subscription %s already backs subscription %q; nothing is shared between subscriptions", spec.AzureID, s.name)
+			return Subscription{}, refuse(ErrConflict, op, obj, "SUB-2", "Azure subscription %s already backs subscription %q; nothing is shared between subscriptions", spec.AzureID, s.name)
 		}
 	}
 	// Reserve the name while the cloud works, so that a concurrent call
@@ -117,11 +117,11 @@ func (t *Tenant) RemoveSubscription(ctx context.Context, name string) error {
 	}
 	if live == 1 {
 		t.mu.Unlock()
-		return Errorf(ErrPrecondition, op, obj, "SUB-4: %q is the tenant's last subscription; at least one must remain", s.name)
+		return refuse(ErrPrecondition, op, obj, "SUB-4", "%q is the tenant's last subscription; at least one must remain", s.name)
 	}
 	if users := t.subscriptionUsers(s.name); len(users) > 0 {
 		t.mu.Unlock()
-		return Errorf(ErrPrecondition, op, obj, "SUB-3: delete what uses it first: %s", strings.Join(users, ", "))
+		return refuse(ErrPrecondition, op, obj, "SUB-3", "delete what uses it first: %s", strings.Join(users, ", "))
 	}
 	s.pending = true // removing: invisible to new users and to SUB-4's count
 	t.mu.Unlock()

@@ -120,3 +120,20 @@ func TestAddSubscriptionConcurrentlyKeepsNamesUnique(t *testing.T) {
 		t.Errorf("%d concurrent AddSubscription calls with one name succeeded, want 1", wins)
 	}
 }
+
+// Refusals carry their rule as a violation, not only as text.
+func TestSubscriptionRefusalsCarryRuleIDs(t *testing.T) {
+	ctx := context.Background()
+	tn := flex.NewTenant(fake.New().Scope("t"), flex.WithID("t"))
+	if _, err := tn.AddSubscription(ctx, flex.SubscriptionSpec{Name: "Main", AzureID: "sub-1"}); err != nil {
+		t.Fatal(err)
+	}
+	_, dup := tn.AddSubscription(ctx, flex.SubscriptionSpec{Name: "main", AzureID: "sub-2"})
+	_, shared := tn.AddSubscription(ctx, flex.SubscriptionSpec{Name: "Other", AzureID: "SUB-1"})
+	last := tn.RemoveSubscription(ctx, "Main")
+	for id, err := range map[string]error{"SUB-1": dup, "SUB-2": shared, "SUB-4": last} {
+		if diff := cmp.Diff([]string{id}, rule.IDs(err)); diff != "" {
+			t.Errorf("rule IDs of %v (-want +got):\n%s", err, diff)
+		}
+	}
+}
