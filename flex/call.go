@@ -53,8 +53,12 @@ func (t *Tenant) call(ctx context.Context, op string, id ResourceID, fn func(con
 	}
 }
 
-// sleep waits for d or until ctx is done.
+// sleep waits for d or until ctx is done, through WithRetryWait's function
+// when one was given.
 func (t *Tenant) sleep(ctx context.Context, d time.Duration) error {
+	if t.wait != nil {
+		return t.wait(ctx, d)
+	}
 	timer := time.NewTimer(d)
 	defer timer.Stop()
 	select {

@@ -203,3 +203,29 @@ func TestCallLogsEveryCloudCall(t *testing.T) {
 		t.Error("the default logger is enabled")
 	}
 }
+
+func TestWithRetryWaitReplacesTheTimer(t *testing.T) {
+	var waited []time.Duration
+	tn := NewTenant(nil, WithRetryWait(func(ctx context.Context, d time.Duration) error {
+		waited = append(waited, d)
+		return nil
+	}))
+	attempts := 0
+	start := time.Now()
+	err := tn.call(context.Background(), "Put", ResourceID{}, func(context.Context) error {
+		attempts++
+		if attempts < 3 {
+			return &Error{Kind: ErrThrottled, RetryAfter: 10 * time.Second}
+		}
+		return nil
+	})
+	if err != nil || attempts != 3 {
+		t.Fatalf("call = %v after %d attempts", err, attempts)
+	}
+	if diff := cmp.Diff([]time.Duration{10 * time.Second, 10 * time.Second}, waited); diff != "" {
+		t.Errorf("waits (-want +got):\n%s", diff)
+	}
+	if time.Since(start) > 5*time.Second {
+		t.Error("the Tenant slept on a real timer")
+	}
+}

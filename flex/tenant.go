@@ -24,6 +24,7 @@ type Tenant struct {
 	progress func(Progress)
 	logger   *slog.Logger
 	rnd      io.Reader
+	wait     func(context.Context, time.Duration) error
 	owner    Admin
 	limits   quota.Limits
 	ledger   *quota.Ledger
@@ -70,6 +71,15 @@ func WithLogger(l *slog.Logger) Option { return func(t *Tenant) { t.logger = l }
 // random part, NAM-9), so that tests are deterministic. The default is
 // crypto/rand.
 func WithRandom(r io.Reader) Option { return func(t *Tenant) { t.rnd = r } }
+
+// WithRetryWait sets how the Tenant waits between retries of throttled or
+// transiently failing cloud calls: wait(ctx, d) returns after d, or with
+// ctx's error when ctx ends first. The default waits on a real timer;
+// tests on a manual clock can pass a function that advances the clock
+// instead of sleeping.
+func WithRetryWait(wait func(ctx context.Context, d time.Duration) error) Option {
+	return func(t *Tenant) { t.wait = wait }
+}
 
 // WithOwner sets the administrator that acts when a call's context carries
 // none (see AsAdmin). The default is a Cloud Administrator named "owner".
