@@ -165,3 +165,40 @@ func (e *imgEnv) nsgRulesFor(a netip.Addr) []string {
 	}
 	return out
 }
+
+// joinedCatalog creates a static, Active Directory joined catalog of
+// "prod" on connection conn, one machine per user, with the catalog tests'
+// spec (catJoined).
+func (e *imgEnv) joinedCatalog(t testing.TB, name, conn string, users int) flex.Catalog {
+	t.Helper()
+	s := catJoined(name, users, conn, "corp.example.com", "HQ")
+	s.Subscription = "prod"
+	c, err := e.tn.CreateCatalog(t.Context(), s)
+	if err != nil {
+		t.Fatalf("CreateCatalog %s: %v", name, err)
+	}
+	return c
+}
+
+// multiCatalog creates a multi-session, non-domain-joined catalog of "prod"
+// with No connectivity in westeurope on image img, one machine per 8 users.
+func (e *imgEnv) multiCatalog(t testing.TB, name, img string, users int) flex.Catalog {
+	t.Helper()
+	s := catMulti(name, users)
+	s.Subscription, s.Image = "prod", img
+	c, err := e.tn.CreateCatalog(t.Context(), s)
+	if err != nil {
+		t.Fatalf("CreateCatalog %s: %v", name, err)
+	}
+	return c
+}
+
+// vms returns the VMs owned by owner, such as "catalog/Sales", by name.
+func (e *imgEnv) vms(owner string) []*flex.VirtualMachine {
+	var out []*flex.VirtualMachine
+	for _, r := range e.view.Resources(flex.Filter{Type: flex.TypeVirtualMachine, Tags: map[string]string{flex.TagOwner: owner}}) {
+		out = append(out, r.(*flex.VirtualMachine))
+	}
+	slices.SortFunc(out, func(a, b *flex.VirtualMachine) int { return strings.Compare(a.ID.Name, b.ID.Name) })
+	return out
+}

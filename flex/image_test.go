@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
-	"slices"
 	"strings"
 	"testing"
 
@@ -398,22 +397,30 @@ func TestImagePreparedAndManage(t *testing.T) {
 		}
 	})
 	t.Run("IMG-7 an image in use cannot be deleted; details count users", func(t *testing.T) {
-		e.tn.CatalogForTest("Sales", "prod", "", image.NonDomainJoined, "Gold 2026", "SALES-01", "SALES-02")
+		e.multiCatalog(t, "Sales", "Gold 2026", 16) // two machines
 		d, err := e.tn.Image(ctx, "prod", "Gold 2026")
 		if err != nil || d.Usage != (image.Usage{Catalogs: 1, Machines: 2}) {
 			t.Errorf("usage = %v, %v; want 1 catalog, 2 machines", d.Usage, err)
+		}
+		for _, vm := range e.vms("catalog/Sales") {
+			if vm.Image.ID != e.view.Resources(flex.Filter{Type: flex.TypeImage, Tags: map[string]string{flex.TagOwner: "image/Gold"}})[0].Metadata().ID {
+				t.Errorf("machine %s boots from %+v, not the image", vm.ID.Name, vm.Image)
+			}
 		}
 		err = e.tn.DeleteImage(ctx, "prod", "Gold 2026")
 		if !errors.Is(err, flex.ErrPrecondition) || !rule.Has(err, "IMG-7") || !strings.Contains(err.Error(), "Sales") {
 			t.Errorf("delete in use = %v, want ErrPrecondition IMG-7 naming Sales", err)
 		}
-		// A rename keeps the catalog on the image.
+		// A rename keeps the catalog and its machines on the image.
 		if _, err := e.tn.RenameImage(ctx, "prod", "Gold 2026", "Gold 26"); err != nil {
 			t.Fatal(err)
 		}
-		img, machines := e.tn.CatalogImageForTest("Sales")
-		if img != "Gold 26" || !slices.Equal(machines, []string{"Gold 26", "Gold 26"}) {
-			t.Errorf("catalog image after rename = %q, %v", img, machines)
+		cats, _ := e.tn.Catalogs(ctx)
+		if len(cats) != 1 || cats[0].Image != "Gold 26" {
+			t.Errorf("catalogs after rename = %+v", cats)
+		}
+		if d, _ := e.tn.Image(ctx, "prod", "Gold 26"); d.Usage != (image.Usage{Catalogs: 1, Machines: 2}) {
+			t.Errorf("usage after rename = %v", d.Usage)
 		}
 		if err := e.tn.DeleteImage(ctx, "prod", "Gold 26"); !rule.Has(err, "IMG-7") {
 			t.Errorf("delete after rename = %v, want IMG-7", err)
