@@ -35,7 +35,8 @@ type Tenant struct {
 	subs map[string]*subscription
 	catalogState
 	connState
-	imaging // images, bastions, RDP access and troubleshooting activities (t.mu)
+	imaging     // images, bastions, RDP access and troubleshooting activities (t.mu)
+	persistence // the key of saved state's secrets (state.go); set by options only
 }
 
 // Option configures a Tenant.
