@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/daasflex/daasflex/flex"
+	"github.com/daasflex/daasflex/network"
 	"github.com/daasflex/daasflex/rule"
 	"github.com/daasflex/daasflex/secret"
 	"github.com/google/go-cmp/cmp"
@@ -157,13 +158,13 @@ func TestBastionLifecycle(t *testing.T) {
 	})
 	t.Run("TRB-2 powered off 8 hours after it was powered on", func(t *testing.T) {
 		e.clock.Advance(8*time.Hour - time.Minute)
-		ran, _, err := e.tn.DueBastionsForTest(ctx)
+		ran, _, err := trbDue(t, e)
 		if err != nil || ran != nil {
 			t.Fatalf("before 8 hours: ran %v, %v", ran, err)
 		}
 		check("7h59m on", true)
 		e.clock.Advance(time.Minute)
-		ran, _, err = e.tn.DueBastionsForTest(ctx)
+		ran, _, err = trbDue(t, e)
 		if err != nil || len(ran) != 1 {
 			t.Fatalf("at 8 hours: ran %v, %v", ran, err)
 		}
@@ -184,19 +185,17 @@ func TestBastionLifecycle(t *testing.T) {
 	})
 	t.Run("TRB-2 a warning once older than 3 days, never deleted", func(t *testing.T) {
 		e.clock.Set(imgEpoch.Add(flex.BastionLifetime))
-		_, warnings, err := e.tn.DueBastionsForTest(ctx)
+		_, warnings, err := trbDue(t, e)
 		if err != nil || warnings != nil {
 			t.Fatalf("at 3 days: %v, %v", warnings, err)
 		}
 		e.clock.Advance(time.Hour)
-		_, warnings, err = e.tn.DueBastionsForTest(ctx)
+		_, warnings, err = trbDue(t, e)
 		if err != nil || len(warnings) != 1 || warnings[0].ID != "TRB-2" {
 			t.Fatalf("past 3 days: %v, %v", warnings, err)
 		}
 		e.clock.Advance(30 * 24 * time.Hour)
-		if _, _, err := e.tn.DueBastionsForTest(ctx); err != nil {
-			t.Fatal(err)
-		}
+		trbDue(t, e)
 		all, _ := e.tn.Bastions(ctx)
 		if len(all) != 1 || !all[0].PastLifetime || all[0].Power != flex.PowerDeallocated {
 			t.Errorf("after 33 days: %+v; want it kept, off, past its lifetime", all)
@@ -273,4 +272,22 @@ func TestBastionCreationFailureLeavesNothing(t *testing.T) {
 	if err := e.tn.DeleteConnection(ctx, "hub"); err == nil || strings.Contains(err.Error(), "bastion") {
 		t.Errorf("DeleteConnection = %v; want it refused for the catalogs only", err)
 	}
+}
+
+// trbDue runs RunDue and returns what it ran and warned about for bastions
+// (TRB-2).
+func trbDue(t *testing.T, e *trbEnv) (ran []string, warnings []network.Warning, err error) {
+	t.Helper()
+	r, err := e.tn.RunDue(t.Context())
+	for _, line := range r.Ran {
+		if strings.Contains(line, "bastion") {
+			ran = append(ran, line)
+		}
+	}
+	for _, w := range r.Warnings {
+		if w.ID == "TRB-2" {
+			warnings = append(warnings, w)
+		}
+	}
+	return ran, warnings, err
 }

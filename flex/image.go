@@ -220,12 +220,12 @@ func (t *Tenant) imagesInSubscription(name string) []string {
 }
 
 // imagesUsingKey names the images of the subscription encrypted with the
-// customer-managed key named key (KEY-2). t.mu must be held.
+// customer-managed key named key (KEY-2), sorted. t.mu must be held.
 func (t *Tenant) imagesUsingKey(subscription, key string) []string {
 	var users []string
 	for _, o := range t.images {
 		if strings.EqualFold(o.sub, subscription) && o.keyName != "" && strings.EqualFold(o.keyName, key) {
-			users = append(users, imageObject(o.img.Name))
+			users = append(users, o.img.Name)
 		}
 	}
 	slices.Sort(users)

@@ -152,14 +152,44 @@ func TestImportImageRequirementReport(t *testing.T) {
 
 func TestImportImageKEY2(t *testing.T) {
 	e := newImgEnv(t)
+	ctx := t.Context()
 	req := importRequest("Encrypted", image.Source{Kind: image.VHDPublicURL, URL: "https://corpimages.blob.core.windows.net/vhds/enc.vhd"})
 	req.Spec.Key = "cmk-images"
 	// RULE KEY-2: an imported image may use a customer-managed key of its subscription.
-	_, err := e.tn.ImportImage(t.Context(), req)
+	_, err := e.tn.ImportImage(ctx, req)
 	if !errors.Is(err, flex.ErrNotFound) || !rule.Has(err, "KEY-2") {
 		t.Errorf("unknown key: %v, want ErrNotFound KEY-2", err)
 	}
 	if got := e.owned("image/Encrypted"); got != nil {
 		t.Errorf("left in the cloud: %v", got)
+	}
+	key, err := e.tn.AddKey(ctx, flex.KeySpec{Subscription: "prod", Region: network.WestEurope, Name: "cmk-images"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := e.tn.ImportImage(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Key != "cmk-images" {
+		t.Errorf("details key = %q", d.Key)
+	}
+	img := e.view.Resources(flex.Filter{Type: flex.TypeImage, Tags: map[string]string{flex.TagOwner: "image/Encrypted"}})[0].(*flex.Image)
+	keys := e.view.Resources(flex.Filter{Type: flex.TypeKey})
+	if len(keys) != 1 || img.Key != keys[0].Metadata().ID {
+		t.Errorf("image key %v, keys %v", img.Key, keys)
+	}
+	all, _ := e.tn.Keys(ctx)
+	if len(all) != 1 || !cmp.Equal(all[0].Images, []string{"Encrypted"}) {
+		t.Errorf("key %s used by %v, want the image", key.Name, all)
+	}
+	if err := e.tn.DeleteKey(ctx, "prod", "cmk-images"); !errors.Is(err, flex.ErrPrecondition) || !rule.Has(err, "KEY-2") {
+		t.Errorf("DeleteKey in use = %v, want ErrPrecondition KEY-2", err)
+	}
+	if err := e.tn.DeleteImage(ctx, "prod", "Encrypted"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.tn.DeleteKey(ctx, "prod", "cmk-images"); err != nil {
+		t.Errorf("DeleteKey once unused: %v", err)
 	}
 }

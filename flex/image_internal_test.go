@@ -88,7 +88,7 @@ func TestImagesUsingKey(t *testing.T) {
 	tn.images[imageKey("prod", "Enc")] = &imageObj{img: image.Image{Name: "Enc"}, sub: "prod", keyName: "cmk-1"}
 	tn.images[imageKey("prod", "Plain")] = &imageObj{img: image.Image{Name: "Plain"}, sub: "prod"}
 	// RULE KEY-2: an imported image may use a key; the key's users are known.
-	if diff := cmp.Diff([]string{`image "Enc"`}, tn.imagesUsingKey("PROD", "CMK-1")); diff != "" {
+	if diff := cmp.Diff([]string{"Enc"}, tn.imagesUsingKey("PROD", "CMK-1")); diff != "" {
 		t.Errorf("imagesUsingKey (-want +got):\n%s", diff)
 	}
 	if got := tn.imagesUsingKey("test", "cmk-1"); got != nil {
