@@ -12,6 +12,7 @@ import (
 
 	"github.com/daasflex/daasflex/azure/internal/armconv"
 	"github.com/daasflex/daasflex/flex"
+	"github.com/daasflex/daasflex/image"
 	"github.com/daasflex/daasflex/secret"
 )
 
@@ -31,6 +32,9 @@ func (p *Provider) putVM(ctx context.Context, c *clients, r *flex.VirtualMachine
 	if r.Network.IsZero() || r.Subnet == "" {
 		return nil, invalidf("Put", r.ID, "InvalidParameter: the VM needs a virtual network and a subnet for its network interface")
 	}
+	if err := p.checkGeneration(ctx, c, r); err != nil {
+		return nil, err
+	}
 	nic, err := wait(c.nics.BeginCreateOrUpdate(ctx, rg, nicName, *armconv.NICToARM(r), nil)).done(ctx, p)
 	if err != nil {
 		return nil, err
@@ -44,6 +48,34 @@ func (p *Provider) putVM(ctx context.Context, c *clients, r *flex.VirtualMachine
 		return nil, err
 	}
 	return p.getVM(ctx, c, r.ID)
+}
+
+// checkGeneration checks a VM's generation against its managed image's
+// (AZ-8). ARM has no field for a VM's generation: Azure gives the VM its
+// image's, so a VM that asks for another, or for Secure Boot on a Gen1
+// image, is refused here rather than made otherwise than asked.
+func (p *Provider) checkGeneration(ctx context.Context, c *clients, r *flex.VirtualMachine) error {
+	if r.Image.ID.IsZero() || (r.Generation == 0 && !r.SecureBoot) {
+		return nil
+	}
+	resp, err := c.images.Get(ctx, r.Image.ID.ResourceGroup, r.Image.ID.Name, nil)
+	if err != nil {
+		if isNotFound(err) {
+			return nil // Azure names the missing image
+		}
+		return err
+	}
+	img, err := armconv.ImageFromARM(r.Image.ID, &resp.Image)
+	if err != nil || img.Generation == 0 {
+		return err
+	}
+	switch {
+	case r.Generation != 0 && r.Generation != img.Generation:
+		return invalidf("Put", r.ID, "InvalidParameter: AZ-8: the VM asks for %s but image %s is %s; a VM has its image's generation", r.Generation, img.ID.Name, img.Generation)
+	case r.SecureBoot && img.Generation != image.Gen2:
+		return invalidf("Put", r.ID, "InvalidParameter: AZ-8: Secure Boot needs a Gen2 (V2) image; image %s is %s", img.ID.Name, img.Generation)
+	}
+	return nil
 }
 
 // getVM reads a VM with its instance view (power state, generation) and

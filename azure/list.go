@@ -35,7 +35,10 @@ func convert[V any](ms []*V, idOf func(*V) *string, from func(flex.ResourceID, *
 			return nil, err
 		}
 		r, err := from(id, m)
-		if err != nil {
+		switch {
+		case isNotFound(err):
+			continue // deleted while listed: a resource it needs is gone
+		case err != nil:
 			return nil, err
 		}
 		out = append(out, r)
@@ -88,6 +91,9 @@ func (p *Provider) listType(ctx context.Context, c *clients, g flex.ResourceID, 
 			ms, err := drain(ctx, c.peerings.NewListPager(rg, name, nil), func(p armnetwork.VirtualNetworkPeeringsClientListResponse) []*armnetwork.VirtualNetworkPeering {
 				return p.Value
 			})
+			if isNotFound(err) {
+				continue // the VNet was deleted while listed
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -144,6 +150,9 @@ func (p *Provider) listType(ctx context.Context, c *clients, g flex.ResourceID, 
 			ms, err := drain(ctx, c.hubConns.NewListPager(rg, name, nil), func(p armnetwork.HubVirtualNetworkConnectionsClientListResponse) []*armnetwork.HubVirtualNetworkConnection {
 				return p.Value
 			})
+			if isNotFound(err) {
+				continue // the hub was deleted while listed
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -232,6 +241,9 @@ func (p *Provider) listVMs(ctx context.Context, c *clients, rg string) ([]flex.R
 				return nil, err
 			}
 			resp, err := c.nics.Get(ctx, nid.ResourceGroup, nid.Name, nil)
+			if isNotFound(err) {
+				continue // the VM was deleted, and its NIC with it, while listed
+			}
 			if err != nil {
 				return nil, err
 			}

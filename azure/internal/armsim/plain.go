@@ -182,6 +182,9 @@ func (s *Sim) key(req *http.Request, id flex.ResourceID) *http.Response {
 			// ARM's create-if-not-exist: an existing key is returned as it is.
 			return jsonResponse(req, http.StatusOK, s.keyModel(old.(*flex.Key)))
 		}
+		if _, err := s.cloud.Get(ctx, id.Group()); err != nil {
+			return errResponse(req, err)
+		}
 		region := network.Region(m.Location)
 		if region == "" {
 			region = s.vaultRegion(req, id.Group(), vault)

@@ -58,8 +58,11 @@ func (s *Sim) Put(ctx context.Context, id flex.ResourceID, model any) (any, erro
 			s.claimPIP(armconv.NATPublicIPID(m), id)
 		}
 	case *armnetwork.VirtualNetworkPeering:
-		var region network.Region
-		if region, err = s.parentRegion(ctx, id, flex.TypeVirtualNetwork); err == nil {
+		region, perr := s.parentRegion(ctx, id, flex.TypeVirtualNetwork)
+		if perr != nil {
+			return nil, armError(perr)
+		}
+		{
 			r, err = armconv.PeeringFromARM(id, region, m)
 		}
 	case *armnetwork.VirtualNetworkGateway:
@@ -74,8 +77,11 @@ func (s *Sim) Put(ctx context.Context, id flex.ResourceID, model any) (any, erro
 	case *armnetwork.VirtualHub:
 		r, err = armconv.VirtualHubFromARM(id, m)
 	case *armnetwork.HubVirtualNetworkConnection:
-		var region network.Region
-		if region, err = s.parentRegion(ctx, id, flex.TypeVirtualHub); err == nil {
+		region, perr := s.parentRegion(ctx, id, flex.TypeVirtualHub)
+		if perr != nil {
+			return nil, armError(perr)
+		}
+		{
 			r, err = armconv.HubConnectionFromARM(id, region, m)
 		}
 	case *armcompute.VirtualMachine:
@@ -329,8 +335,8 @@ func (s *Sim) putVM(ctx context.Context, id flex.ResourceID, m *armcompute.Virtu
 	if p := m.Properties; p != nil && p.OSProfile != nil && p.OSProfile.AdminPassword != nil {
 		vm.AdminPassword = secret.New(*p.OSProfile.AdminPassword)
 	}
-	if vm.SecureBoot && vm.Generation == 0 {
-		vm.Generation = image.Gen2 // Trusted Launch images are Gen2
+	if vm.Generation == 0 && vm.Image.URN != "" {
+		vm.Generation = marketplaceGeneration(vm.Image.URN, vm.SecureBoot)
 	}
 	out, err := s.cloud.Put(ctx, vm)
 	if err != nil {
@@ -407,4 +413,22 @@ func (s *Sim) updateVM(ctx context.Context, id flex.ResourceID, u *armcompute.Vi
 		return nil, armError(err)
 	}
 	return s.vmToARM(out.(*flex.VirtualMachine)), nil
+}
+
+// marketplaceGeneration plays the marketplace, which the simulated cloud
+// has not: in Azure a VM's generation is its image's, which an ARM request
+// does not repeat. Trusted Launch (Secure Boot) and Windows 11 images are
+// Gen2 only, as are SKUs marked "gen2" or "-g2"; the rest are Gen1.
+func marketplaceGeneration(urn string, secureBoot bool) image.Generation {
+	parts := strings.Split(strings.ToLower(urn), ":")
+	if len(parts) != 4 {
+		return 0
+	}
+	offer, sku := parts[1], parts[2]
+	switch {
+	case secureBoot, strings.Contains(offer, "windows-11"), strings.HasPrefix(sku, "win11"),
+		strings.Contains(sku, "gen2"), strings.HasSuffix(sku, "-g2"):
+		return image.Gen2
+	}
+	return image.Gen1
 }

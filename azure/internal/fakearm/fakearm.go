@@ -22,6 +22,7 @@ import (
 	"sync"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 
 	"github.com/daasflex/daasflex/flex"
 )
@@ -93,6 +94,7 @@ type transport struct {
 	// lists serializes the requests of one list path: the fake pagers are
 	// keyed by URL path, and two drained at once would share one.
 	lists sync.Map // path → *sync.Mutex
+	lros  sync.Map // path → *lroLock
 }
 
 // servers are the fake server transports of one subscription.
@@ -132,12 +134,77 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 	default:
 		return t.b.Plain(req)
 	}
-	if req.Method == http.MethodGet {
+	ctx := req.Context()
+	api, _ := ctx.Value(runtime.CtxAPINameKey{}).(string)
+	lro := strings.Contains(api, ".Begin")
+	if lro {
+		// Polls go to the operation's path plus this suffix.
+		path = strings.TrimSuffix(path, "/get/fake/status")
+	}
+	switch {
+	case lro && req.Method != http.MethodGet:
+		// The first request of a long-running operation waits for the one
+		// in flight on the same path to finish.
+		if err := t.lro(path).acquire(ctx); err != nil {
+			return nil, err
+		}
+	case !lro && req.Method == http.MethodGet:
 		m, _ := t.lists.LoadOrStore(path, &sync.Mutex{})
 		mu := m.(*sync.Mutex)
 		mu.Lock()
 		defer mu.Unlock()
 	}
+	resp, err := t.do(inner, req)
+	if lro && (err != nil || resp == nil || resp.Header.Get(fakePollerStatus) != "InProgress") {
+		t.lro(path).release()
+	}
+	return resp, err
+}
+
+// fakePollerStatus is the header in which the fake servers say a
+// long-running operation's state: "InProgress" until its final answer.
+const fakePollerStatus = "Fake-Poller-Status"
+
+// lroLock is held from the first request of a long-running operation on
+// a path to its final answer: the fake servers keep one poller per path,
+// and a second operation started meanwhile would read the first's.
+type lroLock struct {
+	sem  chan struct{}
+	mu   sync.Mutex
+	stop func() bool // ends the release on cancellation
+}
+
+func (t *transport) lro(path string) *lroLock {
+	l, _ := t.lros.LoadOrStore(path, &lroLock{sem: make(chan struct{}, 1)})
+	return l.(*lroLock)
+}
+
+func (l *lroLock) acquire(ctx context.Context) error {
+	select {
+	case l.sem <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	l.mu.Lock()
+	// An operation abandoned by its caller must not hold the path forever.
+	l.stop = context.AfterFunc(ctx, l.release)
+	l.mu.Unlock()
+	return nil
+}
+
+func (l *lroLock) release() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.stop == nil {
+		return
+	}
+	l.stop()
+	l.stop = nil
+	<-l.sem
+}
+
+// do sends the request to a fake server transport.
+func (t *transport) do(inner policy.Transporter, req *http.Request) (*http.Response, error) {
 	// The generated server transports run the fake in a goroutine and
 	// panic (send on a closed channel) when the request's context ends
 	// first: they get a context that does not end, and cancellation is
