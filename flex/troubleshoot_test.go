@@ -10,6 +10,7 @@ import (
 
 	"github.com/daasflex/daasflex/flex"
 	"github.com/daasflex/daasflex/rule"
+	"github.com/daasflex/daasflex/secret"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"pgregory.net/rapid"
@@ -250,6 +251,30 @@ func FuzzParseActivityState(f *testing.F) {
 		}
 		if !strings.EqualFold(st.String(), s) {
 			t.Errorf("ParseActivityState(%q) = %v", s, st)
+		}
+	})
+}
+
+// Property: BastionSpec.Validate never shows the password, whatever it and
+// the user name are, and refuses every password that lacks Windows
+// complexity (fewer than 12 characters or fewer than 3 character kinds).
+func TestBastionSpecValidateProperties(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		user := rapid.StringMatching(`[a-zA-Z0-9_.-]{0,24}`).Draw(t, "user")
+		pw := rapid.StringMatching(`[a-zA-Z0-9!#%&]{0,20}`).Draw(t, "password")
+		spec := flex.BastionSpec{Catalog: "Sales", Username: user, Password: secret.New("Q" + pw), Source: netip.MustParsePrefix("203.0.113.0/28")}
+		err := spec.Validate()
+		if err != nil && len(pw) >= 4 && strings.Contains(err.Error(), "Q"+pw) {
+			t.Fatalf("SEC-1: the password shows in %v", err)
+		}
+		kinds := 0
+		for _, class := range []string{"abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "0123456789", "!#%&"} {
+			if strings.ContainsAny("Q"+pw, class) {
+				kinds++
+			}
+		}
+		if (len(pw)+1 < 12 || kinds < 3) && !rule.Has(err, "TRB-2") {
+			t.Fatalf("password %q (%d kinds) accepted", "Q"+pw, kinds)
 		}
 	})
 }
