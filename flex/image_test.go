@@ -646,3 +646,54 @@ func TestImageSEC1NoSecretLeaks(t *testing.T) {
 
 // equateImages compares image details, VDA versions and addresses by value.
 var equateImages = cmpopts.EquateComparable(image.VDAVersion{}, netip.Addr{}, netip.Prefix{})
+
+func TestBuildImageStatesAndConcurrency(t *testing.T) {
+	t.Run("API-3 BuilderProvisioning while the build machine is made", func(t *testing.T) {
+		e := newImgEnv(t)
+		var tn *flex.Tenant
+		var seen []image.State
+		tn = flex.NewTenant(e.view, flex.WithID("t1"), flex.WithClock(e.clock.Now), flex.WithProgress(func(p flex.Progress) {
+			if p.Op == "BuildImage" {
+				d, err := tn.Image(context.Background(), "prod", "Watched")
+				if err != nil {
+					t.Errorf("Image during %s: %v", p.Phase, err)
+				}
+				seen = append(seen, d.State)
+			}
+		}))
+		if _, err := tn.AddSubscription(t.Context(), flex.SubscriptionSpec{Name: "prod", AzureID: "az-prod"}); err != nil {
+			t.Fatal(err)
+		}
+		d, err := tn.BuildImage(t.Context(), imgBuildSpec("Watched"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []image.State{image.BuilderProvisioning, image.BuilderProvisioning, image.BuilderProvisioning, image.BuilderProvisioning, image.BuilderProvisioning}
+		if diff := cmp.Diff(want, seen); diff != "" || d.State != image.BuilderActive {
+			t.Errorf("states during the build (-want +got):\n%s then %s", diff, d.State)
+		}
+	})
+	t.Run("IMG-7 concurrent builds of one name: exactly one wins", func(t *testing.T) {
+		e := newImgEnv(t)
+		const n = 6
+		errs := make(chan error, n)
+		for range n {
+			go func() {
+				_, err := e.tn.BuildImage(t.Context(), imgBuildSpec("Race"))
+				errs <- err
+			}()
+		}
+		won := 0
+		for range n {
+			switch err := <-errs; {
+			case err == nil:
+				won++
+			case !errors.Is(err, flex.ErrConflict):
+				t.Errorf("loser: %v, want ErrConflict", err)
+			}
+		}
+		if won != 1 || len(e.vms("image/Race")) != 1 {
+			t.Errorf("%d builds won, %d build machines; want 1 and 1", won, len(e.vms("image/Race")))
+		}
+	})
+}
