@@ -1,0 +1,1048 @@
+package flex_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"net/netip"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"pgregory.net/rapid"
+
+	"github.com/daasflex/daasflex/catalog"
+	"github.com/daasflex/daasflex/fake"
+	"github.com/daasflex/daasflex/flex"
+	"github.com/daasflex/daasflex/flex/flextest"
+	"github.com/daasflex/daasflex/naming"
+	"github.com/daasflex/daasflex/network"
+	"github.com/daasflex/daasflex/quota"
+	"github.com/daasflex/daasflex/secret"
+)
+
+// TestTenantModel drives one Tenant on the fake cloud with random
+// sequences of operations — subscriptions added and removed, connections
+// (No connectivity, VNet peering, VPN) created and deleted, catalogs
+// created (every built-in persona and machine type, 1–40 users, naming
+// schemes that run out, No connectivity or a connection, domain-joined or
+// not) and deleted, machines added, powered and deleted, users added and
+// removed, snapshots taken and deleted — each step with or without
+// injected faults (no capacity for VM sizes, throttling, transient errors
+// and lost responses) and some steps running two to four operations at
+// once. A simple model records what should exist: subscriptions,
+// connections with their ranges, catalogs with their machine counts,
+// members and snapshots. It is updated from each operation's result; an
+// operation that fails changes nothing in it. After every step
+// (mdlInvariants) the cloud, the Tenant's listings and the model must
+// agree:
+//
+//   - no two machines of the tenant share a name, and every catalog's
+//     machines are named by its scheme (NAM);
+//   - no two Flex ranges of one subscription overlap, in the Tenant's
+//     listing and in the cloud (NET-4);
+//   - every limit holds (LIM-1…LIM-8), LIM-4 counting only VDAs, and no
+//     quota stays reserved once the operations have returned;
+//   - every cloud resource tagged for the tenant belongs to a live Flex
+//     object and every Flex object has its resources (nothing orphaned,
+//     nothing missing);
+//   - the model's subscriptions, connections, catalogs, machine counts,
+//     members and snapshots are the Tenant's;
+//   - the secrets (AD password, pre-shared key) appear in no error, no
+//     view (%+v and the other forms) and no log line (SEC-1).
+//
+// An operation the model knows must fail (a name taken, a limit reached, a
+// scheme exhausted, a connection in use) must fail, and one that must
+// succeed (deleting what exists and is not in use) must succeed; a fault a
+// retry absorbs never shows; the results of concurrent operations must be
+// those of some order of them one at a time.
+func TestTenantModel(t *testing.T) {
+	var stats mdlStats
+	rapid.Check(t, func(rt *rapid.T) {
+		s := &mdlState{env: mdlNewEnv(rt), model: mdlNewModel(), stats: &stats}
+		s.model.subs[mdlFold(mdlSubs[0].Name)] = mdlSubs[0].Name
+		actions := map[string]func(*rapid.T){
+			"": s.check,
+		}
+		for name, d := range mdlDraws {
+			// Repeat draws its actions evenly: an operation of weight w
+			// is w actions.
+			for i := range mdlWeights[name] {
+				actions[fmt.Sprintf("%s %d", name, i+1)] = func(rt *rapid.T) { s.step(rt, name, d) }
+			}
+		}
+		actions["concurrently 1"] = s.concurrently
+		actions["concurrently 2"] = s.concurrently
+		rt.Repeat(actions)
+	})
+	stats.report(t)
+}
+
+func mdlFold(s string) string { return strings.ToLower(s) }
+
+// mdlModel is what should exist: the simple model the Tenant is checked
+// against.
+type mdlModel struct {
+	subs  map[string]string   // folded name → name
+	conns map[string]*mdlConn // folded name → connection
+	cats  map[string]*mdlCat  // folded name → catalog
+}
+
+type mdlConn struct {
+	name, sub string
+	kind      network.Kind
+	ranges    []netip.Prefix
+}
+
+type mdlCat struct {
+	name, sub, conn string // conn is "" for No connectivity
+	location        string // its resource location, as created
+	mt              quota.MachineType
+	persona         quota.Persona
+	joined          bool
+	scheme          naming.Scheme
+	machines        int
+	members         map[string]bool            // mdlMember keys
+	snaps           map[string]map[string]bool // machine → its snapshots, as named
+}
+
+func mdlNewModel() *mdlModel {
+	return &mdlModel{subs: map[string]string{}, conns: map[string]*mdlConn{}, cats: map[string]*mdlCat{}}
+}
+
+// clone returns a deep copy, for trying an order of concurrent results.
+func (m *mdlModel) clone() *mdlModel {
+	c := mdlNewModel()
+	maps.Copy(c.subs, m.subs)
+	for k, v := range m.conns {
+		cv := *v
+		cv.ranges = slices.Clone(v.ranges)
+		c.conns[k] = &cv
+	}
+	for k, v := range m.cats {
+		cv := *v
+		cv.members = maps.Clone(v.members)
+		cv.snaps = map[string]map[string]bool{}
+		for mk, sv := range v.snaps {
+			cv.snaps[mk] = maps.Clone(sv)
+		}
+		c.cats[k] = &cv
+	}
+	return c
+}
+
+// vdas returns the machines of the subscription's catalogs (LIM-4).
+func (m *mdlModel) vdas(sub string) int {
+	n := 0
+	for _, c := range m.cats {
+		if strings.EqualFold(c.sub, sub) {
+			n += c.machines
+		}
+	}
+	return n
+}
+
+// mdlMember is the key of a catalog member: directory and ID, ignoring
+// case (CAT-9).
+func mdlMember(p catalog.Principal) string { return mdlFold(p.Directory) + "\x00" + mdlFold(p.ID) }
+
+// mdlExpect is what a step's conditions allow its operations to answer.
+type mdlExpect struct {
+	concurrent bool // run with others: ErrBusy and other orders are possible
+	capacity   bool // VM Puts may fail for capacity
+	throttle   bool // VM Puts may be throttled beyond the retries
+	// primaryOnly: only the primary size mdlPrimarySize lacks capacity, so
+	// a catalog with a backup size does not fail for capacity (CAT-14).
+	primaryOnly bool
+	limits      quota.Limits
+}
+
+// mdlCall is one drawn operation: run calls the Tenant, check judges its
+// result against a model (the state before it, in the order tried) and
+// apply records a success in that model.
+type mdlCall struct {
+	desc  string
+	run   func(ctx context.Context) (views []any, err error)
+	check func(m *mdlModel, x mdlExpect, err error) error
+	apply func(m *mdlModel)
+	// makesVMs says whether the operation puts virtual machines, so that
+	// the VM faults may make it fail.
+	makesVMs bool
+}
+
+// mdlDraw draws an operation against the model and the Tenant's state.
+type mdlDraw func(rt *rapid.T, s *mdlState) *mdlCall
+
+// mdlDraws are the operations, by name.
+var mdlDraws = map[string]mdlDraw{
+	"add subscription":    mdlAddSubscription,
+	"remove subscription": mdlRemoveSubscription,
+	"create connection":   mdlCreateConnection,
+	"delete connection":   mdlDeleteConnection,
+	"create catalog":      mdlCreateCatalog,
+	"add machines":        mdlAddMachines,
+	"delete catalog":      mdlDeleteCatalog,
+	"machine action":      mdlMachineAction,
+	"add users":           mdlAddUsers,
+	"remove users":        mdlRemoveUsers,
+	"take snapshot":       mdlTakeSnapshot,
+	"delete snapshot":     mdlDeleteSnapshot,
+}
+
+// mdlWeights are how often each operation is drawn, relative to the
+// others; running some at once has weight 2.
+var mdlWeights = map[string]int{
+	"add subscription": 1, "remove subscription": 1, "create connection": 2, "delete connection": 1,
+	"create catalog": 3, "add machines": 2, "delete catalog": 1, "machine action": 2,
+	"add users": 1, "remove users": 1, "take snapshot": 1, "delete snapshot": 1,
+}
+
+// mdlChoose draws a name: five times in six one of live (if any), else
+// one of pool, which may or may not be live.
+func mdlChoose(rt *rapid.T, label string, live, pool []string) string {
+	if len(live) > 0 && rapid.IntRange(0, 5).Draw(rt, label+"FromPool") != 0 {
+		return rapid.SampledFrom(live).Draw(rt, label)
+	}
+	return rapid.SampledFrom(pool).Draw(rt, label)
+}
+
+// names returns the names of the model's objects m holds, sorted, of those
+// keep reports true for (all when keep is nil).
+func mdlNames[T any](m map[string]T, name func(T) string, keep func(T) bool) []string {
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		if keep == nil || keep(m[k]) {
+			out = append(out, name(m[k]))
+		}
+	}
+	return out
+}
+
+func mdlCatName(c *mdlCat) string   { return c.name }
+func mdlConnName(c *mdlConn) string { return c.name }
+
+// mdlSubNames are the names of mdlSubs.
+func mdlSubNames() []string {
+	var out []string
+	for _, s := range mdlSubs {
+		out = append(out, s.Name)
+	}
+	return out
+}
+
+// mdlState is one rapid check: the world, the model and what the step
+// returned.
+type mdlState struct {
+	env   *mdlEnv
+	model *mdlModel
+	stats *mdlStats
+	// seen holds the views and errors the step's operations returned,
+	// which the invariants search for secrets.
+	seen []any
+	// sharedScheme says whether a live catalog, or one drawn for this
+	// step, has the naming scheme catalogs may share (mdlSharedScheme).
+	sharedScheme bool
+	// deleting holds the resource locations (folded) of the catalogs a
+	// concurrent step deletes, deleted the catalogs (folded) themselves and
+	// machined the catalogs (folded) one of whose machines it acts on.
+	deleting, deleted, machined map[string]bool
+}
+
+// begin prepares the drawing of a step.
+func (s *mdlState) begin() {
+	s.sharedScheme, s.deleting, s.deleted, s.machined = false, map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, c := range s.model.cats {
+		if c.scheme.String() == mdlSharedScheme {
+			s.sharedScheme = true
+		}
+	}
+}
+
+// step runs one drawn operation, with the step's faults.
+func (s *mdlState) step(rt *rapid.T, name string, d mdlDraw) {
+	s.begin()
+	c := d(rt, s)
+	if c == nil {
+		rt.Skip("nothing to do it to")
+	}
+	x := s.faults(rt)
+	views, err := c.run(s.env.ctx)
+	s.env.sw.set(s.env.view)
+	s.seen = append(s.seen, views...)
+	if err != nil {
+		s.seen = append(s.seen, err)
+	}
+	rt.Logf("%s: %v", c.desc, mdlOutcome(err))
+	s.stats.count(name, err)
+	if cerr := c.check(s.model, x, err); cerr != nil {
+		rt.Fatalf("%s: %v", c.desc, cerr)
+	}
+	if err == nil {
+		c.apply(s.model)
+	}
+}
+
+// concurrently runs two to four drawn operations at once, then finds an
+// order of them, one at a time, that explains every result, and records
+// the successes in that order.
+func (s *mdlState) concurrently(rt *rapid.T) {
+	names := slices.Sorted(maps.Keys(mdlDraws))
+	n := rapid.IntRange(2, 4).Draw(rt, "operations")
+	s.begin()
+	var calls []*mdlCall
+	for i := range n {
+		name := rapid.SampledFrom(names).Draw(rt, fmt.Sprintf("operation %d", i))
+		if c := mdlDraws[name](rt, s); c != nil {
+			calls = append(calls, c)
+		}
+	}
+	if len(calls) < 2 {
+		rt.Skip("fewer than two operations to run")
+	}
+	x := s.faults(rt)
+	x.concurrent = true
+	errs := make([]error, len(calls))
+	views := make([][]any, len(calls))
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i, c := range calls {
+		wg.Go(func() {
+			<-start
+			views[i], errs[i] = c.run(s.env.ctx)
+		})
+	}
+	close(start)
+	wg.Wait()
+	s.env.sw.set(s.env.view)
+	for i, c := range calls {
+		rt.Logf("at once: %s: %v", c.desc, mdlOutcome(errs[i]))
+		s.stats.count("concurrently", errs[i])
+		s.seen = append(s.seen, views[i]...)
+		if errs[i] != nil {
+			s.seen = append(s.seen, errs[i])
+		}
+	}
+	// Every order whose results are consistent gives a candidate model;
+	// when they differ, the one the Tenant agrees with is taken, and the
+	// invariants judge the rest.
+	var first error
+	var candidates []*mdlModel
+	for order := range mdlPermutations(len(calls)) {
+		m := s.model.clone()
+		var bad error
+		for _, i := range order {
+			if err := calls[i].check(m, x, errs[i]); err != nil {
+				bad = fmt.Errorf("%s: %w", calls[i].desc, err)
+				break
+			}
+			if errs[i] == nil {
+				calls[i].apply(m)
+			}
+		}
+		if bad == nil {
+			candidates = append(candidates, m)
+		} else if first == nil {
+			first = bad
+		}
+	}
+	if len(candidates) == 0 {
+		rt.Fatalf("no order of the concurrent operations explains their results; in the order drawn: %v", first)
+	}
+	s.model = candidates[0]
+	if len(candidates) > 1 {
+		got := s.read(rt).view()
+		for _, m := range candidates {
+			if cmp.Equal(m.view(), got) {
+				s.model = m
+				break
+			}
+		}
+	}
+}
+
+// mdlPermutations yields every order of 0…n-1, the identity first.
+func mdlPermutations(n int) func(yield func([]int) bool) {
+	return func(yield func([]int) bool) {
+		p := make([]int, n)
+		for i := range p {
+			p[i] = i
+		}
+		var gen func(k int) bool
+		gen = func(k int) bool {
+			if k == n {
+				return yield(slices.Clone(p))
+			}
+			for i := k; i < n; i++ {
+				p[k], p[i] = p[i], p[k]
+				if !gen(k + 1) {
+					return false
+				}
+				p[k], p[i] = p[i], p[k]
+			}
+			return true
+		}
+		gen(0)
+	}
+}
+
+// faults draws the faults of a step and puts them in front of the cloud:
+// none; transient faults that the Tenant's retries absorb (throttling,
+// 5xx before or after the call, lost responses; at most 4, fewer than its
+// 5 attempts, flextest.TransientFaults); VM Puts failing for capacity, of
+// every size or only the primary one (CAT-14); or VM Puts throttled more
+// times than the retries allow.
+func (s *mdlState) faults(rt *rapid.T) mdlExpect {
+	x := mdlExpect{limits: mdlLimits()}
+	var plan *fake.Plan
+	switch rapid.IntRange(0, 9).Draw(rt, "faults") {
+	case 5, 6, 7:
+		fp := flextest.TransientFaults(4).Draw(rt, "transient")
+		plan = fp.Plan()
+	case 8:
+		plan = fake.NewPlan()
+		r := plan.On(fake.Put, flex.TypeVirtualMachine).Nth(rapid.IntRange(1, 6).Draw(rt, "capacityFrom"))
+		if x.primaryOnly = rapid.Bool().Draw(rt, "primaryOnly"); x.primaryOnly {
+			r.Size(mdlPrimarySize)
+		}
+		if times := rapid.IntRange(0, 3).Draw(rt, "capacityTimes"); times > 0 {
+			r.Times(times)
+		}
+		r.Fail(flex.ErrCapacity)
+		x.capacity = true
+	case 9:
+		plan = fake.NewPlan()
+		plan.On(fake.Put, flex.TypeVirtualMachine).Nth(rapid.IntRange(1, 6).Draw(rt, "throttleFrom")).
+			Times(rapid.IntRange(5, 10).Draw(rt, "throttleTimes")).Throttle(time.Millisecond)
+		x.throttle = true
+	}
+	if plan != nil {
+		rt.Logf("faults: %v", plan)
+		s.env.sw.set(fake.WithFaults(s.env.view, plan))
+	}
+	return x
+}
+
+// kinds checks that err is of a kind the operation may answer under x:
+// the refusals, ErrBusy when run with others, and for an operation that
+// makes VMs, what the VM faults cause. A fault a retry absorbs must never
+// show, nor may an error of no kind.
+func (x mdlExpect) kinds(c *mdlCall, err error) error {
+	if err == nil {
+		return nil
+	}
+	allowed := []error{flex.ErrInvalid, flex.ErrConflict, flex.ErrLimit, flex.ErrNotFound, flex.ErrPrecondition}
+	if x.concurrent {
+		allowed = append(allowed, flex.ErrBusy)
+	}
+	if c.makesVMs && x.capacity {
+		allowed = append(allowed, flex.ErrCapacity)
+	}
+	if c.makesVMs && x.throttle {
+		allowed = append(allowed, flex.ErrThrottled)
+	}
+	k := flex.KindOf(err)
+	if k == nil || !slices.Contains(allowed, k) {
+		return fmt.Errorf("error of kind %v, not one of %v: %v", k, allowed, err)
+	}
+	return nil
+}
+
+// mdlMust checks a result against what the model knows: must lists the
+// problems the model sees (each must make the operation fail); without
+// any, and when nothing else could refuse it (sure), it must succeed.
+func mdlMust(x mdlExpect, c *mdlCall, err error, must []string, sure bool) error {
+	if err == nil {
+		if len(must) > 0 {
+			return fmt.Errorf("succeeded, but the model says it must fail: %s", strings.Join(must, "; "))
+		}
+		return nil
+	}
+	if kerr := x.kinds(c, err); kerr != nil {
+		return kerr
+	}
+	if !x.concurrent && sure && len(must) == 0 {
+		return fmt.Errorf("failed, but the model says nothing stands in its way: %v", err)
+	}
+	return nil
+}
+
+// mdlOutcome is "ok" or the error, for the step log.
+func mdlOutcome(err error) string {
+	if err == nil {
+		return "ok"
+	}
+	return err.Error()
+}
+
+func mdlAddSubscription(rt *rapid.T, s *mdlState) *mdlCall {
+	var missing []string
+	for _, sub := range mdlSubs {
+		if _, ok := s.model.subs[mdlFold(sub.Name)]; !ok {
+			missing = append(missing, sub.Name)
+		}
+	}
+	name := mdlChoose(rt, "subscription", missing, mdlSubNames())
+	spec := mdlSubs[slices.IndexFunc(mdlSubs, func(s flex.SubscriptionSpec) bool { return s.Name == name })]
+	c := &mdlCall{desc: fmt.Sprintf("AddSubscription(%s)", spec.Name)}
+	c.run = func(ctx context.Context) ([]any, error) {
+		v, err := s.env.tn.AddSubscription(ctx, spec)
+		return []any{v}, err
+	}
+	c.check = func(m *mdlModel, x mdlExpect, err error) error {
+		var must []string
+		if _, ok := m.subs[mdlFold(spec.Name)]; ok {
+			must = append(must, "SUB-1: the name is taken")
+		}
+		return mdlMust(x, c, err, must, true)
+	}
+	c.apply = func(m *mdlModel) { m.subs[mdlFold(spec.Name)] = spec.Name }
+	return c
+}
+
+func mdlRemoveSubscription(rt *rapid.T, s *mdlState) *mdlCall {
+	name := rapid.SampledFrom(mdlSubNames()).Draw(rt, "subscription")
+	c := &mdlCall{desc: fmt.Sprintf("RemoveSubscription(%s)", name)}
+	c.run = func(ctx context.Context) ([]any, error) {
+		return nil, s.env.tn.RemoveSubscription(ctx, name)
+	}
+	c.check = func(m *mdlModel, x mdlExpect, err error) error {
+		var must []string
+		if _, ok := m.subs[mdlFold(name)]; !ok {
+			must = append(must, "no such subscription")
+		} else if len(m.subs) == 1 {
+			must = append(must, "SUB-4: it is the last")
+		}
+		for _, cat := range m.cats {
+			if strings.EqualFold(cat.sub, name) {
+				must = append(must, fmt.Sprintf("SUB-3: catalog %s uses it", cat.name))
+			}
+		}
+		for _, conn := range m.conns {
+			if strings.EqualFold(conn.sub, name) {
+				must = append(must, fmt.Sprintf("SUB-3: connection %s is in it", conn.name))
+			}
+		}
+		return mdlMust(x, c, err, must, true)
+	}
+	c.apply = func(m *mdlModel) { delete(m.subs, mdlFold(name)) }
+	return c
+}
+
+func mdlCreateConnection(rt *rapid.T, s *mdlState) *mdlCall {
+	sub := mdlChoose(rt, "subscription", slices.Sorted(maps.Values(s.model.subs)), mdlSubNames())
+	name := rapid.SampledFrom(mdlConnNames).Draw(rt, "connection")
+	rng := rapid.SampledFrom(mdlRanges).Draw(rt, "range")
+	var spec network.Spec
+	var remote netip.Prefix // the peered VNet's space
+	switch kind := rapid.IntRange(0, 2).Draw(rt, "kind"); kind {
+	case 0:
+		spec = network.NoConnectivitySpec{Name: name, Region: rapid.SampledFrom(mdlRegions).Draw(rt, "region"), Range: rng}
+	case 1:
+		v := rapid.SampledFrom(mdlCustVNets).Draw(rt, "peer")
+		remote = v.space
+		spec = network.PeeringSpec{Name: name, Region: v.region, RemoteVNet: v.id(), Range: rng, DNS: []netip.Addr{v.dns}}
+	default:
+		spec = network.VPNSpec{
+			Name: name, Region: rapid.SampledFrom(mdlRegions).Draw(rt, "region"),
+			DeviceIP:        netip.MustParseAddr("20.61.12.34"),
+			AllowedNetworks: rapid.SampledFrom(mdlAllowedNets).Draw(rt, "allowed"),
+			PSK:             secret.New(mdlPSK), SKU: network.SKUBasic,
+			VDASubnet: rng, GatewaySubnet: rapid.SampledFrom(mdlGatewaySubnets).Draw(rt, "gatewaySubnet"),
+			DNS: []netip.Addr{netip.MustParseAddr("10.50.0.4")},
+		}
+	}
+	var got flex.Connection
+	c := &mdlCall{desc: fmt.Sprintf("CreateConnection(%s, %s %s, %v)", sub, spec.Kind(), name, spec.FlexRanges())}
+	c.run = func(ctx context.Context) ([]any, error) {
+		v, err := s.env.tn.CreateConnection(ctx, sub, spec)
+		got = v
+		return []any{v}, err
+	}
+	c.check = func(m *mdlModel, x mdlExpect, err error) error {
+		var must []string
+		if o, ok := m.conns[mdlFold(name)]; ok {
+			must = append(must, fmt.Sprintf("the name is taken by the connection in %s", o.sub))
+		}
+		if _, ok := m.subs[mdlFold(sub)]; !ok {
+			must = append(must, "no such subscription")
+		}
+		ranges := spec.FlexRanges()
+		if err == nil {
+			ranges = got.Ranges
+		}
+		for _, r := range ranges {
+			if remote.IsValid() && r.Overlaps(remote) {
+				must = append(must, fmt.Sprintf("NET-4: %v overlaps the peered VNet's %v", r, remote))
+			}
+			for _, o := range m.conns {
+				if !strings.EqualFold(o.sub, sub) {
+					continue
+				}
+				for _, p := range o.ranges {
+					if r.Overlaps(p) {
+						must = append(must, fmt.Sprintf("NET-4: %v overlaps %v of connection %s", r, p, o.name))
+					}
+				}
+			}
+		}
+		if spec.Kind() != network.KindNone && !rng.IsValid() {
+			must = append(must, "NET-5: no Flex range")
+		}
+		if err == nil {
+			for _, r := range spec.FlexRanges() {
+				if r.IsValid() && !slices.Contains(got.Ranges, r) {
+					return fmt.Errorf("the connection's ranges %v lack the range asked for, %v", got.Ranges, r)
+				}
+			}
+		}
+		// Ranges of the Citrix-managed networks are not in the model: a
+		// refusal may always be right.
+		return mdlMust(x, c, err, must, false)
+	}
+	c.apply = func(m *mdlModel) {
+		m.conns[mdlFold(name)] = &mdlConn{name: name, sub: sub, kind: spec.Kind(), ranges: slices.Clone(got.Ranges)}
+	}
+	return c
+}
+
+func mdlDeleteConnection(rt *rapid.T, s *mdlState) *mdlCall {
+	name := mdlChoose(rt, "connection", mdlNames(s.model.conns, mdlConnName, nil), mdlConnNames)
+	c := &mdlCall{desc: fmt.Sprintf("DeleteConnection(%s)", name)}
+	c.run = func(ctx context.Context) ([]any, error) {
+		return nil, s.env.tn.DeleteConnection(ctx, name)
+	}
+	c.check = func(m *mdlModel, x mdlExpect, err error) error {
+		var must []string
+		if _, ok := m.conns[mdlFold(name)]; !ok {
+			must = append(must, "no such connection")
+		}
+		for _, cat := range m.cats {
+			if strings.EqualFold(cat.conn, name) {
+				must = append(must, fmt.Sprintf("NET-8: catalog %s uses it", cat.name))
+			}
+		}
+		return mdlMust(x, c, err, must, true)
+	}
+	c.apply = func(m *mdlModel) { delete(m.conns, mdlFold(name)) }
+	return c
+}
+
+func mdlCreateCatalog(rt *rapid.T, s *mdlState) *mdlCall {
+	name := rapid.SampledFrom(mdlCatalogNames).Draw(rt, "catalog")
+	sub := mdlChoose(rt, "subscription", slices.Sorted(maps.Values(s.model.subs)), mdlSubNames())
+	pi := rapid.IntRange(0, len(mdlPersonas)-1).Draw(rt, "persona")
+	users := rapid.IntRange(1, 40).Draw(rt, "users")
+	var conn, domain, location string
+	var region network.Region
+	if rapid.Bool().Draw(rt, "connected") {
+		conn = mdlChoose(rt, "connection", mdlNames(s.model.conns, mdlConnName, func(c *mdlConn) bool { return strings.EqualFold(c.sub, sub) }), mdlConnNames)
+		if rapid.Bool().Draw(rt, "domainJoined") {
+			domain = rapid.SampledFrom(mdlDomains).Draw(rt, "domain")
+			location = rapid.SampledFrom(mdlLocations).Draw(rt, "location")
+		}
+	} else {
+		region = rapid.SampledFrom(mdlRegions).Draw(rt, "region")
+	}
+	scheme := rapid.SampledFrom(mdlSchemes(name)).Draw(rt, "scheme")
+	if scheme.text == mdlSharedScheme {
+		// KNOWN BUG: mdlSharedSchemeGuard. CreateCatalog accepts a naming
+		// scheme another live catalog of the tenant uses, and both
+		// catalogs then name machines Desk-01, Desk-02, … Only one
+		// catalog at a time gets the shared scheme; the others their own.
+		if s.sharedScheme {
+			scheme = mdlSchemes(name)[1]
+		}
+		s.sharedScheme = true
+	}
+	sized := rapid.Bool().Draw(rt, "backupSize")
+	spec := mdlCatalogSpec(name, sub, pi, users, conn, region, domain, location, scheme, sized)
+	machines, _ := spec.Persona.Machines(users)
+	capacity := 999 // NAM-9's default scheme
+	if scheme.text != "" {
+		capacity = naming.MustParse(scheme.text, scheme.kind).Capacity()
+	}
+	var got flex.Catalog
+	c := &mdlCall{makesVMs: true, desc: fmt.Sprintf("CreateCatalog(%s in %s, %s %v, %d users → %d machines, connection %q, region %q, domain %q, scheme %q, backup size %v)",
+		name, sub, spec.Persona.Name, spec.MachineType, users, machines, conn, region, domain, scheme.text, sized)}
+	c.run = func(ctx context.Context) ([]any, error) {
+		v, err := s.env.tn.CreateCatalog(ctx, spec)
+		got = v
+		return []any{v}, err
+	}
+	c.check = func(m *mdlModel, x mdlExpect, err error) error {
+		var must []string
+		if _, ok := m.cats[mdlFold(name)]; ok {
+			must = append(must, "CAT-5: the name is taken")
+		}
+		if _, ok := m.subs[mdlFold(sub)]; !ok {
+			must = append(must, "no such subscription")
+		}
+		if conn != "" {
+			switch o, ok := m.conns[mdlFold(conn)]; {
+			case !ok:
+				must = append(must, "NET-2: no such connection")
+			case !strings.EqualFold(o.sub, sub):
+				must = append(must, "SUB-2: the connection is in another subscription")
+			case domain != "" && o.kind == network.KindNone:
+				must = append(must, "IDN-2: domain-joined without connectivity")
+			}
+		}
+		if len(m.cats) >= x.limits.CatalogsPerTenant {
+			must = append(must, fmt.Sprintf("LIM-2: %d catalogs", len(m.cats)))
+		}
+		if v := m.vdas(sub); v+machines >= x.limits.VDAsPerSubscription {
+			must = append(must, fmt.Sprintf("LIM-4: %d VDAs + %d", v, machines))
+		}
+		if machines > capacity {
+			must = append(must, fmt.Sprintf("NAM-8: %d machines, the scheme names %d", machines, capacity))
+		}
+		if err != nil && errors.Is(err, flex.ErrCapacity) && x.primaryOnly && sized && domain == "" {
+			return fmt.Errorf("CAT-14: failed for want of the primary size's capacity, with a backup size: %v", err)
+		}
+		// Resource locations (LIM-3, LIM-6, RL-1) are not in the model: a
+		// refusal may always be right.
+		return mdlMust(x, c, err, must, false)
+	}
+	c.apply = func(m *mdlModel) {
+		sch := naming.MustParse(got.NamingScheme, scheme.kind)
+		cat := &mdlCat{name: name, sub: sub, conn: conn, location: got.ResourceLocation, mt: spec.MachineType, persona: spec.Persona, joined: domain != "",
+			scheme: sch, machines: machines, members: map[string]bool{}, snaps: map[string]map[string]bool{}}
+		for _, p := range got.Principals {
+			cat.members[mdlMember(p)] = true
+		}
+		m.cats[mdlFold(name)] = cat
+	}
+	return c
+}
+
+// mdlPick draws one of the model's catalogs, or one of the pool now and
+// then, which may not exist.
+func mdlPick(rt *rapid.T, m *mdlModel) string {
+	return mdlChoose(rt, "catalog", mdlNames(m.cats, mdlCatName, nil), mdlCatalogNames)
+}
+
+func mdlAddMachines(rt *rapid.T, s *mdlState) *mdlCall {
+	name := mdlPick(rt, s.model)
+	users := rapid.IntRange(1, 20).Draw(rt, "users")
+	// The service account again for a domain-joined catalog, none for
+	// another (CAT-6); now and then the other way round.
+	joined := s.model.cats[mdlFold(name)] != nil && s.model.cats[mdlFold(name)].joined
+	creds := joined != (rapid.IntRange(0, 7).Draw(rt, "credentialsMistaken") == 0)
+	req := catalog.AddMachinesRequest{Users: users}
+	if creds {
+		req.ServiceAccount, req.Password = `CORP\svc-join`, secret.New(mdlADPassword)
+	}
+	c := &mdlCall{makesVMs: true, desc: fmt.Sprintf("AddMachines(%s, %d users, credentials %v)", name, users, creds)}
+	c.run = func(ctx context.Context) ([]any, error) {
+		v, err := s.env.tn.AddMachines(ctx, name, req)
+		return []any{v}, err
+	}
+	var machines int
+	c.check = func(m *mdlModel, x mdlExpect, err error) error {
+		cat, ok := m.cats[mdlFold(name)]
+		if !ok {
+			return mdlMust(x, c, err, []string{"no such catalog"}, true)
+		}
+		machines, _ = cat.persona.Machines(users)
+		var must []string
+		if v := m.vdas(cat.sub); v+machines >= x.limits.VDAsPerSubscription {
+			must = append(must, fmt.Sprintf("LIM-4: %d VDAs + %d", v, machines))
+		}
+		if cat.machines+machines > cat.scheme.Capacity() {
+			must = append(must, fmt.Sprintf("NAM-8: %d machines + %d, the scheme names %d", cat.machines, machines, cat.scheme.Capacity()))
+		}
+		if cat.joined != creds {
+			must = append(must, "CAT-6: the service account is needed again exactly for a domain-joined catalog")
+		}
+		// The machine numbers a failed addition used are not in the model,
+		// nor is whether the scheme has room after them.
+		return mdlMust(x, c, err, must, false)
+	}
+	c.apply = func(m *mdlModel) { m.cats[mdlFold(name)].machines += machines }
+	return c
+}
+
+func mdlDeleteCatalog(rt *rapid.T, s *mdlState) *mdlCall {
+	name := mdlPick(rt, s.model)
+	if cat := s.model.cats[mdlFold(name)]; cat != nil {
+		// KNOWN BUG: mdlLastCatalogsGuard. Two concurrent DeleteCatalog
+		// calls of the last two catalogs of a resource location both
+		// succeed and leave the location behind, serving no catalog, with
+		// its resource group (and connectors) in the cloud and still
+		// counted against LIM-3: each call decides whether its catalog is
+		// the location's last before the other has removed its own. A
+		// step deletes at most one catalog of a location.
+		if s.deleting[mdlFold(cat.location)] {
+			return nil
+		}
+		s.deleting[mdlFold(cat.location)] = true
+	}
+	// KNOWN BUG: mdlBusyMachineRaceGuard. DeleteCatalog reads a busy
+	// machine's name and state after releasing the Tenant's lock to say
+	// why it is busy (catalog.go, "machine %q is %s"), a data race with
+	// the operation holding the machine. A step does not delete a catalog
+	// and act on one of its machines at once.
+	if s.machined[mdlFold(name)] {
+		return nil
+	}
+	s.deleted[mdlFold(name)] = true
+	c := &mdlCall{desc: fmt.Sprintf("DeleteCatalog(%s)", name)}
+	c.run = func(ctx context.Context) ([]any, error) {
+		return nil, s.env.tn.DeleteCatalog(ctx, name, mdlAck(name))
+	}
+	c.check = func(m *mdlModel, x mdlExpect, err error) error {
+		var must []string
+		if _, ok := m.cats[mdlFold(name)]; !ok {
+			must = append(must, "no such catalog")
+		}
+		return mdlMust(x, c, err, must, true)
+	}
+	c.apply = func(m *mdlModel) { delete(m.cats, mdlFold(name)) }
+	return c
+}
+
+// mdlPickMachine draws a catalog of the model, one of those keep reports
+// true for five times in six if there are any, and one of its machines as
+// the Tenant lists them now; nil when there is none.
+func mdlPickMachine(rt *rapid.T, s *mdlState, keep func(*mdlCat) bool) (string, *flex.Machine) {
+	if len(s.model.cats) == 0 {
+		return "", nil
+	}
+	name := mdlChoose(rt, "catalog", mdlNames(s.model.cats, mdlCatName, keep), mdlNames(s.model.cats, mdlCatName, nil))
+	if s.deleted[mdlFold(name)] { // KNOWN BUG: mdlBusyMachineRaceGuard (mdlDeleteCatalog)
+		return name, nil
+	}
+	s.machined[mdlFold(name)] = true
+	ms, err := s.env.tn.Machines(s.env.ctx, name)
+	if err != nil {
+		rt.Fatalf("Machines(%s): %v", name, err)
+	}
+	if len(ms) == 0 {
+		return name, nil
+	}
+	m := rapid.SampledFrom(ms).Draw(rt, "machine")
+	return name, &m
+}
+
+func mdlMachineAction(rt *rapid.T, s *mdlState) *mdlCall {
+	name, mach := mdlPickMachine(rt, s, nil)
+	if mach == nil {
+		return nil
+	}
+	a := rapid.SampledFrom([]catalog.Action{catalog.Start, catalog.Shutdown, catalog.Restart, catalog.MaintenanceOn,
+		catalog.MaintenanceOff, catalog.Delete, catalog.Delete}).Draw(rt, "action")
+	machine := mach.Name
+	// Maintenance mode is a tag on the VM: a Put the VM faults hit.
+	c := &mdlCall{makesVMs: true, desc: fmt.Sprintf("MachineAction(%s, %s, %v)", name, machine, a)}
+	c.run = func(ctx context.Context) ([]any, error) {
+		v, err := s.env.tn.MachineAction(ctx, name, machine, a)
+		return []any{v}, err
+	}
+	c.check = func(m *mdlModel, x mdlExpect, err error) error {
+		cat, ok := m.cats[mdlFold(name)]
+		switch {
+		case !ok:
+			return mdlMust(x, c, err, []string{"no such catalog"}, true)
+		case a == catalog.Delete && err == nil && cat.machines == 0:
+			return errors.New("deleted a machine of a catalog that has none")
+		}
+		// Whether the machine allows the action (CAT-8) is not in the
+		// model.
+		return mdlMust(x, c, err, nil, false)
+	}
+	c.apply = func(m *mdlModel) {
+		if a == catalog.Delete {
+			cat := m.cats[mdlFold(name)]
+			cat.machines--
+			delete(cat.snaps, machine)
+		}
+	}
+	return c
+}
+
+// mdlPickGuests draws one to three distinct principals of mdlGuests.
+func mdlPickGuests(rt *rapid.T) []catalog.Principal {
+	return rapid.SliceOfNDistinct(rapid.SampledFrom(mdlGuests), 1, 3, mdlMember).Draw(rt, "principals")
+}
+
+func mdlAddUsers(rt *rapid.T, s *mdlState) *mdlCall {
+	name := mdlPick(rt, s.model)
+	ps := mdlPickGuests(rt)
+	c := &mdlCall{desc: fmt.Sprintf("AddUsers(%s, %v)", name, ps)}
+	c.run = func(ctx context.Context) ([]any, error) {
+		v, err := s.env.tn.AddUsers(ctx, name, ps...)
+		return []any{v}, err
+	}
+	c.check = func(m *mdlModel, x mdlExpect, err error) error {
+		var must []string
+		if _, ok := m.cats[mdlFold(name)]; !ok {
+			must = append(must, "no such catalog")
+		}
+		return mdlMust(x, c, err, must, true)
+	}
+	c.apply = func(m *mdlModel) {
+		for _, p := range ps {
+			m.cats[mdlFold(name)].members[mdlMember(p)] = true
+		}
+	}
+	return c
+}
+
+func mdlRemoveUsers(rt *rapid.T, s *mdlState) *mdlCall {
+	name := mdlPick(rt, s.model)
+	ps := mdlPickGuests(rt)
+	if cat := s.model.cats[mdlFold(name)]; cat != nil && rapid.IntRange(0, 5).Draw(rt, "onlyMembers") != 0 {
+		// Members only, five times in six.
+		ps = slices.DeleteFunc(ps, func(p catalog.Principal) bool { return !cat.members[mdlMember(p)] })
+		if len(ps) == 0 {
+			return nil
+		}
+	}
+	c := &mdlCall{desc: fmt.Sprintf("RemoveUsers(%s, %v)", name, ps)}
+	c.run = func(ctx context.Context) ([]any, error) {
+		v, err := s.env.tn.RemoveUsers(ctx, name, ps...)
+		return []any{v}, err
+	}
+	c.check = func(m *mdlModel, x mdlExpect, err error) error {
+		cat, ok := m.cats[mdlFold(name)]
+		if !ok {
+			return mdlMust(x, c, err, []string{"no such catalog"}, true)
+		}
+		var must []string
+		for _, p := range ps {
+			if !cat.members[mdlMember(p)] {
+				must = append(must, fmt.Sprintf("CAT-9: %v is not a member", p))
+			}
+		}
+		return mdlMust(x, c, err, must, true)
+	}
+	c.apply = func(m *mdlModel) {
+		for _, p := range ps {
+			delete(m.cats[mdlFold(name)].members, mdlMember(p))
+		}
+	}
+	return c
+}
+
+func mdlTakeSnapshot(rt *rapid.T, s *mdlState) *mdlCall {
+	name, mach := mdlPickMachine(rt, s, func(c *mdlCat) bool { return c.mt == quota.Static })
+	if mach == nil {
+		return nil
+	}
+	machine, assigned := mach.Name, mach.Assigned != ""
+	snap := rapid.SampledFrom(mdlSnapNames).Draw(rt, "snapshot")
+	c := &mdlCall{desc: fmt.Sprintf("TakeSnapshot(%s, %s, %s)", name, machine, snap)}
+	c.run = func(ctx context.Context) ([]any, error) {
+		v, err := s.env.tn.TakeSnapshot(ctx, name, machine, snap)
+		return []any{v}, err
+	}
+	c.check = func(m *mdlModel, x mdlExpect, err error) error {
+		cat, ok := m.cats[mdlFold(name)]
+		if !ok {
+			return mdlMust(x, c, err, []string{"no such catalog"}, true)
+		}
+		var must []string
+		if cat.mt != quota.Static {
+			must = append(must, "CAT-13: not a static catalog")
+		}
+		if !assigned {
+			must = append(must, "CAT-13: the machine is assigned to no user")
+		}
+		if cat.snaps[machine][snap] {
+			must = append(must, "API-5: the machine has a snapshot of that name")
+		}
+		// The machine may have been deleted meanwhile (concurrently), and
+		// whether it allows a snapshot now is not in the model.
+		return mdlMust(x, c, err, must, false)
+	}
+	c.apply = func(m *mdlModel) {
+		cat := m.cats[mdlFold(name)]
+		if cat.snaps[machine] == nil {
+			cat.snaps[machine] = map[string]bool{}
+		}
+		cat.snaps[machine][snap] = true
+	}
+	return c
+}
+
+func mdlDeleteSnapshot(rt *rapid.T, s *mdlState) *mdlCall {
+	// A snapshot of the model five times in six, if there is one.
+	var taken []string // catalog/machine/snapshot, folded
+	for _, k := range slices.Sorted(maps.Keys(s.model.cats)) {
+		for _, m := range slices.Sorted(maps.Keys(s.model.cats[k].snaps)) {
+			for _, n := range slices.Sorted(maps.Keys(s.model.cats[k].snaps[m])) {
+				taken = append(taken, k+"/"+m+"/"+n)
+			}
+		}
+	}
+	var name, machine, snap string
+	if len(taken) > 0 && rapid.IntRange(0, 5).Draw(rt, "snapshotFromPool") != 0 {
+		parts := strings.Split(rapid.SampledFrom(taken).Draw(rt, "snapshot"), "/")
+		name, machine, snap = s.model.cats[parts[0]].name, parts[1], parts[2]
+		if s.deleted[parts[0]] { // KNOWN BUG: mdlBusyMachineRaceGuard (mdlDeleteCatalog)
+			return nil
+		}
+		s.machined[parts[0]] = true
+	} else {
+		var mach *flex.Machine
+		if name, mach = mdlPickMachine(rt, s, nil); mach == nil {
+			return nil
+		}
+		machine, snap = mach.Name, rapid.SampledFrom(mdlSnapNames).Draw(rt, "snapshot")
+	}
+	c := &mdlCall{desc: fmt.Sprintf("DeleteSnapshots(%s, %s, %s)", name, machine, snap)}
+	c.run = func(ctx context.Context) ([]any, error) {
+		return nil, s.env.tn.DeleteSnapshots(ctx, name, machine, snap)
+	}
+	c.check = func(m *mdlModel, x mdlExpect, err error) error {
+		cat, ok := m.cats[mdlFold(name)]
+		if !ok {
+			return mdlMust(x, c, err, []string{"no such catalog"}, true)
+		}
+		var must []string
+		if !cat.snaps[machine][snap] {
+			must = append(must, "the machine has no snapshot of that name")
+		}
+		return mdlMust(x, c, err, must, false)
+	}
+	c.apply = func(m *mdlModel) { delete(m.cats[mdlFold(name)].snaps[machine], snap) }
+	return c
+}
+
+// mdlStats counts the outcomes of every kind of operation over all the
+// checks, so that the test can show that the generators reach both
+// success and refusal.
+type mdlStats struct {
+	mu sync.Mutex
+	ok map[string]int
+	no map[string]map[string]int // operation → error kind → count
+}
+
+func (st *mdlStats) count(op string, err error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.ok == nil {
+		st.ok, st.no = map[string]int{}, map[string]map[string]int{}
+	}
+	if err == nil {
+		st.ok[op]++
+		return
+	}
+	if st.no[op] == nil {
+		st.no[op] = map[string]int{}
+	}
+	st.no[op][fmt.Sprint(flex.KindOf(err))]++
+}
+
+func (st *mdlStats) report(t *testing.T) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for _, op := range slices.Sorted(maps.Keys(mdlDraws)) {
+		t.Logf("%-20s ok %4d, refused %v", op, st.ok[op], st.no[op])
+	}
+	t.Logf("%-20s ok %4d, refused %v", "concurrently", st.ok["concurrently"], st.no["concurrently"])
+}
