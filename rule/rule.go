@@ -11,6 +11,18 @@
 //
 // Programs inspect violations with errors.As or with IDs, never by matching
 // message text.
+//
+// The smallest use, a validation that collects every problem and a caller
+// that asks which rules broke:
+//
+//	var l rule.List
+//	if n := len(scheme); n > 15 {
+//		l.Add("NAM-2", "%q is %d characters; at most 15", scheme, n)
+//	}
+//	err := l.Err()                      // nil when l is empty
+//	fmt.Println(err)                    // NAM-2: "MachineSalesTeam-##" is 19 characters; at most 15
+//	fmt.Println(rule.IDs(err))          // [NAM-2]
+//	fmt.Println(rule.Has(err, "NAM-2")) // true
 package rule
 
 import (
