@@ -4,6 +4,13 @@
 // A Value prints as [redacted] through String, GoString, every fmt verb and
 // encoding/json, so a secret placed in a struct, an error or a log line
 // cannot leak. Only the operation that needs the secret calls Reveal.
+//
+// The smallest use:
+//
+//	psk := secret.New("correct horse battery staple")
+//	fmt.Println(psk)              // [redacted]
+//	fmt.Println(psk.Len())        // 28: checked without revealing it
+//	key := []byte(psk.Reveal())   // only where the secret is used
 package secret
 
 import (
