@@ -65,8 +65,9 @@ func ExampleScheme_Name_letters() {
 		name, _ := s.Name(n)
 		fmt.Print(name, " ")
 	}
-	fmt.Println()
 	// PC-GW would end in -GW (NAM-6): it is skipped.
+	fmt.Println()
+
 	// Output: PC-AA PC-AZ PC-BA PC-GV PC-GX PC-AAA
 }
 
