@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/daasflex/daasflex/rule"
 )
 
 // The closed list of error kinds. Every error a Tenant or a Provider returns
@@ -91,6 +93,12 @@ func (e *Error) Unwrap() []error {
 // fmt.Errorf (so %w wraps).
 func Errorf(kind error, op, object, format string, args ...any) *Error {
 	return &Error{Kind: kind, Op: op, Object: object, Err: fmt.Errorf(format, args...)}
+}
+
+// refuse returns an *Error of kind for op on object whose cause is a
+// violation of rule id, so that rule.Has and rule.IDs find it.
+func refuse(kind error, op, object, id, format string, args ...any) *Error {
+	return &Error{Kind: kind, Op: op, Object: object, Err: rule.Errorf(id, format, args...)}
 }
 
 // KindOf returns the Err… kind err matches, or nil when it matches none.

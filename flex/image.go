@@ -11,7 +11,6 @@ import (
 
 	"github.com/daasflex/daasflex/image"
 	"github.com/daasflex/daasflex/network"
-	"github.com/daasflex/daasflex/rule"
 	"github.com/daasflex/daasflex/secret"
 )
 
@@ -111,12 +110,6 @@ type builder struct {
 }
 
 func imageKey(subscription, name string) string { return fold(subscription) + "\x00" + fold(name) }
-
-// refuse returns an *Error of kind for op on object whose cause is a
-// violation of rule id, so that rule.Has and rule.IDs find it.
-func refuse(kind error, op, object, id, format string, args ...any) *Error {
-	return &Error{Kind: kind, Op: op, Object: object, Err: rule.Errorf(id, format, args...)}
-}
 
 func imageObject(name string) string { return fmt.Sprintf("image %q", name) }
 
