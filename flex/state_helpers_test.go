@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"net/netip"
+	"slices"
+	"strings"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -141,4 +143,16 @@ func stripSealed(doc []byte) []byte {
 		out = append(out, line)
 	}
 	return bytes.Join(out, []byte("\n"))
+}
+
+func sortOrphans(os []flex.Orphan) {
+	slices.SortFunc(os, func(a, b flex.Orphan) int {
+		return strings.Compare(strings.ToLower(a.ID.String()), strings.ToLower(b.ID.String()))
+	})
+}
+
+func sortIDs(ids []flex.ResourceID) {
+	slices.SortFunc(ids, func(a, b flex.ResourceID) int {
+		return strings.Compare(strings.ToLower(a.String()), strings.ToLower(b.String()))
+	})
 }

@@ -330,7 +330,7 @@ func ownerParts(owner string) (kind, name string, ok bool) {
 
 // placeholderSecret stands in, for validation only, for a secret the
 // document leaves out.
-var placeholderSecret = secret.New("placeholder-secret-0")
+var placeholderSecret = secret.New("PlaceholderSecret0")
 
 func (l *loader) connections() {
 	t := l.t
