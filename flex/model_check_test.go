@@ -153,8 +153,8 @@ func (s *mdlState) check(rt *rapid.T) {
 }
 
 // checkSecrets: the secrets appear in no error and no view the step's
-// operations returned, in no listing, and in no log line; every log line
-// is a JSON object (SEC-1).
+// operations returned, in no listing, and in no log line (SEC-1); every log
+// line is a JSON object, one for each cloud call.
 func (s *mdlState) checkSecrets(rt *rapid.T, w mdlWorld) {
 	// Every form of what the step's operations returned; %+v of the
 	// listings.
@@ -174,6 +174,9 @@ func (s *mdlState) checkSecrets(rt *rapid.T, w mdlWorld) {
 			rt.Fatalf("SEC-1: secret %d shows in the log: %s", i, strings.ReplaceAll(line, sec, "<secret>"))
 		}
 	}
+	// Every cloud call is logged, with its operation, resource, duration,
+	// attempt and outcome: as many records as the Recorder saw calls.
+	calls := 0
 	for line := range strings.SplitSeq(strings.TrimSpace(logged), "\n") {
 		if line == "" {
 			continue
@@ -182,7 +185,20 @@ func (s *mdlState) checkSecrets(rt *rapid.T, w mdlWorld) {
 		if err := json.Unmarshal([]byte(line), &rec); err != nil {
 			rt.Fatalf("log line is not a JSON object (%v): %s", err, line)
 		}
+		if rec["msg"] != "cloud call" {
+			continue
+		}
+		calls++
+		for _, k := range []string{"op", "resource", "duration", "attempt", "outcome"} {
+			if _, ok := rec[k]; !ok {
+				rt.Fatalf("the log record of a cloud call has no %q: %s", k, line)
+			}
+		}
 	}
+	if n := s.env.rec.Len(); n != calls {
+		rt.Fatalf("the Tenant made %d cloud calls and logged %d", n, calls)
+	}
+	s.env.rec.Reset()
 }
 
 // checkSubscriptions: each subscription has its resource group in its

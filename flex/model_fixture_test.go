@@ -327,13 +327,15 @@ type mdlEnv struct {
 	clock *fake.Clock
 	view  *fake.View
 	sw    *mdlSwitch
+	rec   *fake.Recorder // every call the Tenant makes, faulted or not
 	tn    *flex.Tenant
 	log   *mdlLog
 }
 
 // mdlNewEnv builds the world: a cloud with the customer's VNets, and a
 // Tenant with the small limits, a JSON logger at debug level, a manual
-// clock, two workers and subscription Sub1.
+// clock that retries wait on, two workers and subscription Sub1, whose
+// calls a Recorder records.
 func mdlNewEnv(t *rapid.T) *mdlEnv {
 	e := &mdlEnv{ctx: context.Background(), clock: fake.NewClock(mdlStart), log: &mdlLog{}}
 	e.cloud = fake.New(fake.WithClock(e.clock))
@@ -352,8 +354,9 @@ func mdlNewEnv(t *rapid.T) *mdlEnv {
 	}
 	e.view = e.cloud.Scope(mdlTenantID)
 	e.sw = &mdlSwitch{cur: e.view}
+	e.rec = fake.Record(e.sw)
 	logger := slog.New(slog.NewJSONHandler(e.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	e.tn = flex.NewTenant(e.sw,
+	e.tn = flex.NewTenant(e.rec,
 		flex.WithID(mdlTenantID), flex.WithClock(e.clock.Now), flex.WithLimits(mdlLimits()),
 		flex.WithRandom(&mdlRandom{rnd: rand.NewChaCha8([32]byte{'m', 'd', 'l'})}),
 		flex.WithLogger(logger), flex.WithWorkers(2),

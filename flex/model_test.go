@@ -159,6 +159,7 @@ type mdlExpect struct {
 	// a catalog with a backup size does not fail for capacity (CAT-14).
 	primaryOnly bool
 	limits      quota.Limits
+	plan        *fake.Plan // the step's faults; nil for none
 }
 
 // mdlCall is one drawn operation: run calls the Tenant, check judges its
@@ -272,6 +273,7 @@ func (s *mdlState) step(rt *rapid.T, name string, d mdlDraw) {
 	x := s.faults(rt)
 	views, err := c.run(s.env.ctx)
 	s.env.sw.set(s.env.view)
+	s.stats.fired(x.plan)
 	s.seen = append(s.seen, views...)
 	if err != nil {
 		s.seen = append(s.seen, err)
@@ -318,6 +320,7 @@ func (s *mdlState) concurrently(rt *rapid.T) {
 	close(start)
 	wg.Wait()
 	s.env.sw.set(s.env.view)
+	s.stats.fired(x.plan)
 	for i, c := range calls {
 		rt.Logf("at once: %s: %v", c.desc, mdlOutcome(errs[i]))
 		s.stats.count("concurrently", errs[i])
@@ -399,9 +402,29 @@ func (s *mdlState) faults(rt *rapid.T) mdlExpect {
 	x := mdlExpect{limits: mdlLimits()}
 	var plan *fake.Plan
 	switch rapid.IntRange(0, 9).Draw(rt, "faults") {
-	case 5, 6, 7:
+	case 5:
 		fp := flextest.TransientFaults(4).Draw(rt, "transient")
 		plan = fp.Plan()
+	case 6, 7:
+		// Transient faults on the first calls of the step, which every
+		// operation makes: at most 4 in a row, so a fifth attempt
+		// succeeds. A lost response only on the calls that are safe to
+		// repeat.
+		plan = fake.NewPlan()
+		m := rapid.SampledFrom([]fake.Method{fake.AnyMethod, fake.Put, fake.Get, fake.Delete, fake.List}).Draw(rt, "faultMethod")
+		r := plan.On(m, "").Nth(rapid.IntRange(1, 3).Draw(rt, "faultFrom")).Times(rapid.IntRange(1, 4).Draw(rt, "faultTimes"))
+		retryAfter := time.Duration(rapid.IntRange(0, 20).Draw(rt, "retryAfterSeconds")) * time.Second
+		switch rapid.IntRange(0, 2).Draw(rt, "faultKind") {
+		case 0:
+			r.Throttle(retryAfter)
+		case 1:
+			r.Fail(&flex.Error{Kind: flex.ErrUnavailable, Err: errors.New("ServiceUnavailable: injected"), RetryAfter: retryAfter})
+		default:
+			if m != fake.AnyMethod {
+				r.AfterCall()
+			}
+			r.Fail(&flex.Error{Kind: flex.ErrUnavailable, Err: errors.New("response lost: injected"), RetryAfter: retryAfter})
+		}
 	case 8:
 		plan = fake.NewPlan()
 		r := plan.On(fake.Put, flex.TypeVirtualMachine).Nth(rapid.IntRange(1, 6).Draw(rt, "capacityFrom"))
@@ -423,6 +446,7 @@ func (s *mdlState) faults(rt *rapid.T) mdlExpect {
 		rt.Logf("faults: %v", plan)
 		s.env.sw.set(fake.WithFaults(s.env.view, plan))
 	}
+	x.plan = plan
 	return x
 }
 
@@ -1017,9 +1041,22 @@ func mdlDeleteSnapshot(rt *rapid.T, s *mdlState) *mdlCall {
 // checks, so that the test can show that the generators reach both
 // success and refusal.
 type mdlStats struct {
-	mu sync.Mutex
-	ok map[string]int
-	no map[string]map[string]int // operation → error kind → count
+	mu     sync.Mutex
+	ok     map[string]int
+	no     map[string]map[string]int // operation → error kind → count
+	faulty int                       // steps with faults
+	faults int                       // faults fired
+}
+
+// fired counts the faults a step's plan fired.
+func (st *mdlStats) fired(p *fake.Plan) {
+	if p == nil {
+		return
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.faulty++
+	st.faults += p.Fired()
 }
 
 func (st *mdlStats) count(op string, err error) {
@@ -1045,4 +1082,5 @@ func (st *mdlStats) report(t *testing.T) {
 		t.Logf("%-20s ok %4d, refused %v", op, st.ok[op], st.no[op])
 	}
 	t.Logf("%-20s ok %4d, refused %v", "concurrently", st.ok["concurrently"], st.no["concurrently"])
+	t.Logf("%d faults fired in %d steps with faults", st.faults, st.faulty)
 }
