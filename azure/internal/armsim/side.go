@@ -249,3 +249,20 @@ func (s *Sim) releaseNICs(vm flex.ResourceID) {
 		}
 	}
 }
+
+// Extras returns the IDs of the public IP addresses and network interfaces
+// the simulator keeps (the resources the simulated cloud has no type for),
+// sorted, so that tests can check that none is left behind.
+func (s *Sim) Extras() []flex.ResourceID {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []flex.ResourceID
+	for _, p := range s.pips {
+		out = append(out, p.id)
+	}
+	for _, n := range s.nics {
+		out = append(out, n.id)
+	}
+	slices.SortFunc(out, func(a, b flex.ResourceID) int { return strings.Compare(key(a), key(b)) })
+	return out
+}
