@@ -17,13 +17,18 @@ func SubnetID(vnet flex.ResourceID, name string) string { return Sub(vnet, "subn
 
 // SplitSubnetID splits the ARM ID of a subnet into its VNet and its name.
 func SplitSubnetID(s *string) (flex.ResourceID, string, error) {
+	const seg = "/subnets/"
 	v := deref(s)
-	i := strings.LastIndex(strings.ToLower(v), "/subnets/")
+	// Searched in place, ignoring ASCII case: lower-casing first would
+	// move the index of a non-ASCII ID.
+	i := len(v) - len(seg)
+	for ; i >= 0 && !strings.EqualFold(v[i:i+len(seg)], seg); i-- {
+	}
 	if i < 0 {
 		return flex.ResourceID{}, "", fmt.Errorf("subnet ID %q has no /subnets/ segment", v)
 	}
 	vnet, err := ParseID(to(v[:i]))
-	return vnet, v[i+len("/subnets/"):], err
+	return vnet, v[i+len(seg):], err
 }
 
 func subRes(id flex.ResourceID) *armnetwork.SubResource {
