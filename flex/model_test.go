@@ -173,6 +173,9 @@ type mdlCall struct {
 	// makesVMs says whether the operation puts virtual machines, so that
 	// the VM faults may make it fail.
 	makesVMs bool
+	// variant names the kind of request for the report's counts, such
+	// as "domain-joined catalog"; "" for none.
+	variant string
 }
 
 // mdlDraw draws an operation against the model and the Tenant's state.
@@ -211,7 +214,18 @@ func mdlChoose(rt *rapid.T, label string, live, pool []string) string {
 	return rapid.SampledFrom(pool).Draw(rt, label)
 }
 
-// names returns the names of the model's objects m holds, sorted, of those
+// mdlFree returns the names of pool that are not taken.
+func mdlFree(pool []string, taken func(string) bool) []string {
+	var out []string
+	for _, n := range pool {
+		if !taken(n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// mdlNames returns the names of the model's objects m holds, sorted, of those
 // keep reports true for (all when keep is nil).
 func mdlNames[T any](m map[string]T, name func(T) string, keep func(T) bool) []string {
 	var out []string
@@ -280,6 +294,9 @@ func (s *mdlState) step(rt *rapid.T, name string, d mdlDraw) {
 	}
 	rt.Logf("%s: %v", c.desc, mdlOutcome(err))
 	s.stats.count(name, err)
+	if c.variant != "" {
+		s.stats.count(c.variant, err)
+	}
 	if cerr := c.check(s.model, x, err); cerr != nil {
 		rt.Fatalf("%s: %v", c.desc, cerr)
 	}
@@ -324,6 +341,9 @@ func (s *mdlState) concurrently(rt *rapid.T) {
 	for i, c := range calls {
 		rt.Logf("at once: %s: %v", c.desc, mdlOutcome(errs[i]))
 		s.stats.count("concurrently", errs[i])
+		if calls[i].variant != "" {
+			s.stats.count(calls[i].variant, errs[i])
+		}
 		s.seen = append(s.seen, views[i]...)
 		if errs[i] != nil {
 			s.seen = append(s.seen, errs[i])
@@ -558,7 +578,7 @@ func mdlRemoveSubscription(rt *rapid.T, s *mdlState) *mdlCall {
 
 func mdlCreateConnection(rt *rapid.T, s *mdlState) *mdlCall {
 	sub := mdlChoose(rt, "subscription", slices.Sorted(maps.Values(s.model.subs)), mdlSubNames())
-	name := rapid.SampledFrom(mdlConnNames).Draw(rt, "connection")
+	name := mdlChoose(rt, "connection", mdlFree(mdlConnNames, func(n string) bool { return s.model.conns[mdlFold(n)] != nil }), mdlConnNames)
 	rng := rapid.SampledFrom(mdlRanges).Draw(rt, "range")
 	var spec network.Spec
 	var remote netip.Prefix // the peered VNet's space
@@ -580,7 +600,8 @@ func mdlCreateConnection(rt *rapid.T, s *mdlState) *mdlCall {
 		}
 	}
 	var got flex.Connection
-	c := &mdlCall{desc: fmt.Sprintf("CreateConnection(%s, %s %s, %v)", sub, spec.Kind(), name, spec.FlexRanges())}
+	c := &mdlCall{desc: fmt.Sprintf("CreateConnection(%s, %s %s, %v)", sub, spec.Kind(), name, spec.FlexRanges()),
+		variant: fmt.Sprintf("%s connection", spec.Kind())}
 	c.run = func(ctx context.Context) ([]any, error) {
 		v, err := s.env.tn.CreateConnection(ctx, sub, spec)
 		got = v
@@ -656,21 +677,39 @@ func mdlDeleteConnection(rt *rapid.T, s *mdlState) *mdlCall {
 }
 
 func mdlCreateCatalog(rt *rapid.T, s *mdlState) *mdlCall {
-	name := rapid.SampledFrom(mdlCatalogNames).Draw(rt, "catalog")
+	name := mdlChoose(rt, "catalog", mdlFree(mdlCatalogNames, func(n string) bool { return s.model.cats[mdlFold(n)] != nil }), mdlCatalogNames)
 	sub := mdlChoose(rt, "subscription", slices.Sorted(maps.Values(s.model.subs)), mdlSubNames())
 	pi := rapid.IntRange(0, len(mdlPersonas)-1).Draw(rt, "persona")
 	users := rapid.IntRange(1, 40).Draw(rt, "users")
 	var conn, domain, location string
 	var region network.Region
 	if rapid.Bool().Draw(rt, "connected") {
-		conn = mdlChoose(rt, "connection", mdlNames(s.model.conns, mdlConnName, func(c *mdlConn) bool { return strings.EqualFold(c.sub, sub) }), mdlConnNames)
-		if rapid.Bool().Draw(rt, "domainJoined") {
+		// A connection of the model, mostly, in its own subscription,
+		// mostly; one with connectivity for a domain-joined catalog,
+		// mostly (IDN-2).
+		joined := rapid.Bool().Draw(rt, "domainJoined")
+		live := mdlNames(s.model.conns, mdlConnName, func(c *mdlConn) bool { return !joined || c.kind != network.KindNone })
+		if len(live) == 0 && rapid.IntRange(0, 5).Draw(rt, "noConnectionYet") != 0 {
+			// No connection to use: mostly without connectivity.
+			return mdlCreateCatalogIn(rt, s, name, sub, pi, users, "", "", "", rapid.SampledFrom(mdlRegions).Draw(rt, "region"))
+		}
+		conn = mdlChoose(rt, "connection", live, mdlConnNames)
+		if c := s.model.conns[mdlFold(conn)]; c != nil && rapid.IntRange(0, 5).Draw(rt, "otherSubscription") != 0 {
+			sub = c.sub
+		}
+		if joined {
 			domain = rapid.SampledFrom(mdlDomains).Draw(rt, "domain")
 			location = rapid.SampledFrom(mdlLocations).Draw(rt, "location")
 		}
 	} else {
 		region = rapid.SampledFrom(mdlRegions).Draw(rt, "region")
 	}
+	return mdlCreateCatalogIn(rt, s, name, sub, pi, users, conn, domain, location, region)
+}
+
+// mdlCreateCatalogIn draws the rest of a catalog: its naming scheme and
+// whether it has a backup size.
+func mdlCreateCatalogIn(rt *rapid.T, s *mdlState, name, sub string, pi, users int, conn, domain, location string, region network.Region) *mdlCall {
 	scheme := rapid.SampledFrom(mdlSchemes(name)).Draw(rt, "scheme")
 	if scheme.text == mdlSharedScheme {
 		// KNOWN BUG: mdlSharedSchemeGuard. CreateCatalog accepts a naming
@@ -690,7 +729,14 @@ func mdlCreateCatalog(rt *rapid.T, s *mdlState) *mdlCall {
 		capacity = naming.MustParse(scheme.text, scheme.kind).Capacity()
 	}
 	var got flex.Catalog
-	c := &mdlCall{makesVMs: true, desc: fmt.Sprintf("CreateCatalog(%s in %s, %s %v, %d users → %d machines, connection %q, region %q, domain %q, scheme %q, backup size %v)",
+	variant := "catalog without connectivity"
+	switch {
+	case domain != "":
+		variant = "domain-joined catalog"
+	case conn != "":
+		variant = "catalog on a connection"
+	}
+	c := &mdlCall{makesVMs: true, variant: variant, desc: fmt.Sprintf("CreateCatalog(%s in %s, %s %v, %d users → %d machines, connection %q, region %q, domain %q, scheme %q, backup size %v)",
 		name, sub, spec.Persona.Name, spec.MachineType, users, machines, conn, region, domain, scheme.text, sized)}
 	c.run = func(ctx context.Context) ([]any, error) {
 		v, err := s.env.tn.CreateCatalog(ctx, spec)
@@ -973,7 +1019,10 @@ func mdlTakeSnapshot(rt *rapid.T, s *mdlState) *mdlCall {
 		if cat.mt != quota.Static {
 			must = append(must, "CAT-13: not a static catalog")
 		}
-		if !assigned {
+		if !assigned && !x.concurrent {
+			// Assignments are not in the model: this is what the listing
+			// said when the step was drawn, which AddUsers run at the
+			// same time may change.
 			must = append(must, "CAT-13: the machine is assigned to no user")
 		}
 		if cat.snaps[machine][snap] {
@@ -1078,9 +1127,21 @@ func (st *mdlStats) count(op string, err error) {
 func (st *mdlStats) report(t *testing.T) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	for _, op := range slices.Sorted(maps.Keys(mdlDraws)) {
-		t.Logf("%-20s ok %4d, refused %v", op, st.ok[op], st.no[op])
+	var ops []string
+	for op := range st.ok {
+		ops = append(ops, op)
 	}
-	t.Logf("%-20s ok %4d, refused %v", "concurrently", st.ok["concurrently"], st.no["concurrently"])
+	for op := range st.no {
+		if _, ok := st.ok[op]; !ok {
+			ops = append(ops, op)
+		}
+	}
+	slices.Sort(ops)
+	for _, op := range ops {
+		if op != "concurrently" {
+			t.Logf("%-30s ok %4d, refused %v", op, st.ok[op], st.no[op])
+		}
+	}
+	t.Logf("%-30s ok %4d, refused %v", "concurrently", st.ok["concurrently"], st.no["concurrently"])
 	t.Logf("%d faults fired in %d steps with faults", st.faults, st.faulty)
 }
