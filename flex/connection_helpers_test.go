@@ -3,6 +3,7 @@ package flex_test
 import (
 	"cmp"
 	"context"
+	"errors"
 	"math/rand/v2"
 	"net/netip"
 	"slices"
@@ -140,85 +141,51 @@ func sorted[T cmp.Ordered](s []T) []T {
 	return s
 }
 
-// connFaults is a fault layer over a provider: Puts and Deletes of chosen
-// resource types fail, or wait until released.
-type connFaults struct {
-	flex.Provider
-	mu      sync.Mutex
-	put     map[flex.ResourceType]error
-	del     map[flex.ResourceType]error
-	block   map[flex.ResourceType]chan struct{}
-	reached chan flex.ResourceType
+// withFaults returns an env whose tenant reaches its view of the cloud
+// through a fault plan (fake.WithFaults), and the plan, empty.
+func withFaults(t testing.TB) (*env, *fake.Plan) {
+	plan := fake.NewPlan()
+	e := newEnv(t, func(p flex.Provider) flex.Provider { return fake.WithFaults(p, plan) })
+	return e, plan
 }
 
-func newConnFaults(p flex.Provider) *connFaults {
-	return &connFaults{Provider: p, put: map[flex.ResourceType]error{}, del: map[flex.ResourceType]error{},
-		block: map[flex.ResourceType]chan struct{}{}, reached: make(chan flex.ResourceType, 16)}
+// cloudErr is a cloud error of the kind with Azure's message msg, for
+// Rule.Fail; the fault layer names the operation and the resource.
+func cloudErr(kind error, msg string) error {
+	return &flex.Error{Kind: kind, Err: errors.New(msg)}
 }
 
-func (f *connFaults) failPut(t flex.ResourceType, err error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err == nil {
-		delete(f.put, t)
-		return
-	}
-	f.put[t] = err
+// failPuts makes every Put of type typ fail with an ErrInvalid error
+// carrying Azure's message msg until the returned function disarms the
+// rule: the cloud refuses the resource, and the tenant does not retry.
+func failPuts(plan *fake.Plan, typ flex.ResourceType, msg string) (disarm func()) {
+	r := plan.On(fake.Put, typ).Fail(cloudErr(flex.ErrInvalid, msg))
+	return func() { r.Times(0) }
 }
 
-func (f *connFaults) failDelete(t flex.ResourceType, err error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err == nil {
-		delete(f.del, t)
-		return
-	}
-	f.del[t] = err
+// failDeletes makes every Delete of type typ fail with an ErrConflict
+// error carrying Azure's message msg until the returned function disarms
+// the rule.
+func failDeletes(plan *fake.Plan, typ flex.ResourceType, msg string) (disarm func()) {
+	r := plan.On(fake.Delete, typ).Fail(cloudErr(flex.ErrConflict, msg))
+	return func() { r.Times(0) }
 }
 
-// hold makes Puts of type t wait until the returned function is called.
-func (f *connFaults) hold(t flex.ResourceType) (release func()) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	ch := make(chan struct{})
-	f.block[t] = ch
-	return sync.OnceFunc(func() { close(ch) })
-}
-
-func (f *connFaults) Put(ctx context.Context, r flex.Resource) (flex.Resource, error) {
-	typ := r.Metadata().ID.Type
-	f.mu.Lock()
-	err, ch := f.put[typ], f.block[typ]
-	f.mu.Unlock()
-	if ch != nil {
-		f.reached <- typ
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-	}
-	if err != nil {
-		return nil, &flex.Error{Kind: flex.ErrInvalid, Op: "Put", Object: r.Metadata().ID.String(), Err: err}
-	}
-	return f.Provider.Put(ctx, r)
-}
-
-func (f *connFaults) Delete(ctx context.Context, id flex.ResourceID) error {
-	f.mu.Lock()
-	err := f.del[id.Type]
-	f.mu.Unlock()
-	if err != nil {
-		return &flex.Error{Kind: flex.ErrConflict, Op: "Delete", Object: id.String(), Err: err}
-	}
-	return f.Provider.Delete(ctx, id)
-}
-
-// withFaults returns an env over a fault layer and the layer.
-func withFaults(t testing.TB) (*env, *connFaults) {
-	var f *connFaults
-	e := newEnv(t, func(p flex.Provider) flex.Provider { f = newConnFaults(p); return f })
-	return e, f
+// holdPuts makes Puts of type typ wait before they reach the cloud until
+// release is called; reached is closed when the first one arrives. Release
+// lets them through and disarms the rule, so that later rules of the plan
+// see the Puts of typ again.
+func holdPuts(plan *fake.Plan, typ flex.ResourceType) (reached <-chan struct{}, release func()) {
+	arrived, gate := make(chan struct{}), make(chan struct{})
+	var first sync.Once
+	// A FailFunc that returns nil lets the call through (and does not
+	// count as a firing), so the rule holds every such Put until release.
+	r := plan.On(fake.Put, typ).FailFunc(func(fake.Call) error {
+		first.Do(func() { close(arrived) })
+		<-gate
+		return nil
+	})
+	return arrived, sync.OnceFunc(func() { r.Times(0); close(gate) })
 }
 
 // customerHub puts the customer's Virtual WAN hub and returns its ID.

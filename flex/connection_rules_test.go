@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/daasflex/daasflex/fake"
 	"github.com/daasflex/daasflex/flex"
 	"github.com/daasflex/daasflex/ipam"
 	"github.com/daasflex/daasflex/network"
@@ -18,15 +19,15 @@ import (
 )
 
 func TestAPI2ConnectionStates(t *testing.T) {
-	e, f := withFaults(t)
+	e, plan := withFaults(t)
 	t.Run("API-2 Provisioning then Complete", func(t *testing.T) {
-		release := f.hold(flex.TypeVirtualNetwork)
+		reached, release := holdPuts(plan, flex.TypeVirtualNetwork)
 		done := make(chan error, 1)
 		go func() {
 			_, err := e.tn.CreateConnection(e.ctx, flexSub, peeringSpec(e, "p", "192.168.0.0/24"))
 			done <- err
 		}()
-		<-f.reached
+		<-reached
 		cs, _ := e.tn.Connections(e.ctx)
 		if st := byName(cs, "p").Status.State; st != network.StateProvisioning {
 			t.Errorf("while the VNet is created: %v; want Provisioning", st)
@@ -45,9 +46,9 @@ func TestAPI2ConnectionStates(t *testing.T) {
 		}
 	})
 	t.Run("API-2 DeleteFailed keeps the connection, the delete can be retried", func(t *testing.T) {
-		f.failDelete(flex.TypeResourceGroup, errors.New("InternalServerError"))
+		disarm := failDeletes(plan, flex.TypeResourceGroup, "InternalServerError")
 		err := e.tn.DeleteConnection(e.ctx, "p")
-		f.failDelete(flex.TypeResourceGroup, nil)
+		disarm()
 		if err == nil {
 			t.Fatal("delete succeeded through a failing cloud")
 		}
@@ -66,11 +67,11 @@ func TestAPI2ConnectionStates(t *testing.T) {
 		}
 	})
 	t.Run("API-2 Failed when what was created cannot be removed", func(t *testing.T) {
-		f.failPut(flex.TypeVPNConnection, errors.New("InvalidSharedKey"))
-		f.failDelete(flex.TypeResourceGroup, errors.New("InternalServerError"))
+		disarmPut := failPuts(plan, flex.TypeVPNConnection, "InvalidSharedKey")
+		disarmDelete := failDeletes(plan, flex.TypeResourceGroup, "InternalServerError")
 		c, err := e.tn.CreateConnection(e.ctx, flexSub, vpnSpec("vpn"))
-		f.failPut(flex.TypeVPNConnection, nil)
-		f.failDelete(flex.TypeResourceGroup, nil)
+		disarmPut()
+		disarmDelete()
 		if err == nil || c.Status.State != network.StateFailed {
 			t.Fatalf("%v, %v; want Failed and an error", c.Status, err)
 		}
@@ -90,9 +91,9 @@ func TestAPI2ConnectionStates(t *testing.T) {
 		}
 	})
 	t.Run("API-2 Failed managed network retried", func(t *testing.T) {
-		f.failPut(flex.TypeVirtualNetwork, errors.New("InternalServerError"))
+		disarm := failPuts(plan, flex.TypeVirtualNetwork, "InternalServerError")
 		_, err := e.tn.ManagedSubnetForTest(e.ctx, flexSub, testRegion, "catalog/nc", 3, false)
-		f.failPut(flex.TypeVirtualNetwork, nil)
+		disarm()
 		if err == nil {
 			t.Fatal("a managed network was made through a failing cloud")
 		}
@@ -225,8 +226,8 @@ func TestADM1ReadOnlyChangesNoConnection(t *testing.T) {
 
 func TestSEC1ConnectionSecrets(t *testing.T) {
 	var logs bytes.Buffer
-	var f *connFaults
-	e := newEnv(t, func(p flex.Provider) flex.Provider { f = newConnFaults(p); return f },
+	plan := fake.NewPlan()
+	e := newEnv(t, func(p flex.Provider) flex.Provider { return fake.WithFaults(p, plan) },
 		flex.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	hub := e.customerHub("hub", "Standard", "10.100.0.0/24")
 	var seen []string
@@ -247,14 +248,14 @@ func TestSEC1ConnectionSecrets(t *testing.T) {
 	record(vpn, spoke, cs, vpn.Spec, spoke.Spec)
 	_, err = e.tn.CreateConnection(e.ctx, flexSub, vpnSpec("vpn"))
 	record(err)
-	f.failPut(flex.TypeVPNConnection, errors.New("InternalServerError"))
+	disarm := failPuts(plan, flex.TypeVPNConnection, "InternalServerError")
 	_, err = e.tn.UpdateConnection(e.ctx, "vpn", flex.ConnectionUpdate{PSK: secretOf("N3wKey" + testPSK)})
 	record(err)
 	s := vpnSpec("vpn2")
 	s.VDASubnet, s.GatewaySubnet = pfx("172.21.0.0/24"), pfx("172.21.1.0/27")
 	_, err = e.tn.CreateConnection(e.ctx, flexSub, s)
 	record(err)
-	f.failPut(flex.TypeVPNConnection, nil)
+	disarm()
 	bad := vwanSpec("spoke2", hub, "10.0.0.0/25")
 	_, err = e.tn.CreateConnection(e.ctx, flexSub, bad)
 	record(err)
@@ -337,7 +338,7 @@ func TestNET4ConcurrentCreatorsNeverOverlap(t *testing.T) {
 // A failure part-way, or a cancelled context, leaves nothing in the cloud
 // and frees the name and the ranges.
 func TestConnectionFailureLeavesNothing(t *testing.T) {
-	e, f := withFaults(t)
+	e, plan := withFaults(t)
 	for _, tc := range []struct {
 		name string
 		typ  flex.ResourceType
@@ -348,9 +349,9 @@ func TestConnectionFailureLeavesNothing(t *testing.T) {
 		{"the VNet", flex.TypeVirtualNetwork, func() network.Spec { return vpnSpec("p") }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f.failPut(tc.typ, errors.New("InternalServerError"))
+			disarm := failPuts(plan, tc.typ, "InternalServerError")
 			_, err := e.tn.CreateConnection(e.ctx, flexSub, tc.spec())
-			f.failPut(tc.typ, nil)
+			disarm()
 			if err == nil {
 				t.Fatal("created through a failing cloud")
 			}
@@ -369,15 +370,17 @@ func TestConnectionFailureLeavesNothing(t *testing.T) {
 		})
 	}
 	t.Run("a cancelled context", func(t *testing.T) {
-		release := f.hold(flex.TypeVPNGateway)
-		defer release()
+		// The gateway's Put waits until the context ends, as a poller does.
+		reached := make(chan struct{})
+		hang := plan.On(fake.Put, flex.TypeVPNGateway).Once().Hang().OnFire(func(fake.Call) { close(reached) })
+		defer hang.Times(0)
 		ctx, cancel := context.WithCancel(e.ctx)
 		done := make(chan error, 1)
 		go func() {
 			_, err := e.tn.CreateConnection(ctx, flexSub, vpnSpec("p"))
 			done <- err
 		}()
-		<-f.reached
+		<-reached
 		cancel()
 		if err := <-done; !errors.Is(err, context.Canceled) {
 			t.Errorf("%v; want context.Canceled", err)
@@ -395,7 +398,7 @@ func TestConnectionFailureLeavesNothing(t *testing.T) {
 // they were, in the cloud and in the view, and frees the ranges it had
 // reserved (NET-3, NET-13, NET-4).
 func TestConnectionUpdateFailureKeepsTheOldSettings(t *testing.T) {
-	e, f := withFaults(t)
+	e, plan := withFaults(t)
 	hub := e.customerHub("hub", "Standard", "10.100.0.0/24")
 	if _, err := e.tn.CreateConnection(e.ctx, flexSub, vwanSpec("spoke", hub, "10.200.0.0/24")); err != nil {
 		t.Fatal(err)
@@ -403,12 +406,12 @@ func TestConnectionUpdateFailureKeepsTheOldSettings(t *testing.T) {
 	vnet := func() *flex.VirtualNetwork {
 		return one[*flex.VirtualNetwork](e, "connection/spoke", flex.TypeVirtualNetwork)
 	}
-	f.failPut(flex.TypeVirtualNetwork, errors.New("InternalServerError"))
+	disarm := failPuts(plan, flex.TypeVirtualNetwork, "InternalServerError")
 	c, err := e.tn.UpdateConnection(e.ctx, "spoke", flex.ConnectionUpdate{
 		DNS:       []netip.Addr{addr("10.100.0.53")},
 		AddRanges: []netip.Prefix{pfx("10.200.1.0/24")},
 	})
-	f.failPut(flex.TypeVirtualNetwork, nil)
+	disarm()
 	if err == nil {
 		t.Fatal("the change succeeded through a failing cloud")
 	}
@@ -424,9 +427,9 @@ func TestConnectionUpdateFailureKeepsTheOldSettings(t *testing.T) {
 	}
 
 	t.Run("NET-13 the hub refusing new ranges undoes them", func(t *testing.T) {
-		f.failPut(flex.TypeHubConnection, errors.New("AddressSpaceOverlapsWithVirtualHub"))
+		disarm := failPuts(plan, flex.TypeHubConnection, "AddressSpaceOverlapsWithVirtualHub")
 		_, err := e.tn.UpdateConnection(e.ctx, "spoke", flex.ConnectionUpdate{AddRanges: []netip.Prefix{pfx("10.200.2.0/24")}})
-		f.failPut(flex.TypeHubConnection, nil)
+		disarm()
 		if err == nil {
 			t.Fatal("the change succeeded through a refusing hub")
 		}
@@ -443,7 +446,7 @@ func TestConnectionUpdateFailureKeepsTheOldSettings(t *testing.T) {
 // A Citrix-managed network grows by another block when a subnet does not
 // fit, and gives the block back when the subnet cannot be made (NET-4).
 func TestManagedNetworkGrows(t *testing.T) {
-	e, f := withFaults(t)
+	e, plan := withFaults(t)
 	small, err := e.tn.ManagedSubnetForTest(e.ctx, flexSub, testRegion, "catalog/big", 10, false)
 	if err != nil {
 		t.Fatal(err)
@@ -453,9 +456,9 @@ func TestManagedNetworkGrows(t *testing.T) {
 	if len(first) != 1 || first[0].Bits() != 20 {
 		t.Fatalf("managed ranges %v; want one /20", first)
 	}
-	f.failPut(flex.TypeVirtualNetwork, errors.New("InternalServerError"))
+	disarm := failPuts(plan, flex.TypeVirtualNetwork, "InternalServerError")
 	_, err = e.tn.ManagedSubnetForTest(e.ctx, flexSub, testRegion, "catalog/big", 5000, false)
-	f.failPut(flex.TypeVirtualNetwork, nil)
+	disarm()
 	if err == nil {
 		t.Fatal("a subnet was made through a failing cloud")
 	}

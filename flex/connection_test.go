@@ -75,14 +75,14 @@ func TestNET1ConnectionKinds(t *testing.T) {
 }
 
 func TestNET2ConnectionMustBeUsable(t *testing.T) {
-	e, f := withFaults(t)
+	e, plan := withFaults(t)
 	t.Run("NET-2 missing", func(t *testing.T) {
 		_, err := e.tn.ConnectionSubnetForTest(e.ctx, flexSub, "nope", "catalog/a", 1, false)
 		wantRule(t, err, flex.ErrNotFound, "NET-2")
 	})
 	t.Run("NET-2 not ready", func(t *testing.T) {
 		hub := e.customerHub("hub", "Standard", "10.100.0.0/24")
-		f.failPut(flex.TypeHubConnection, errors.New("AuthorizationFailed: no Network Contributor role"))
+		failPuts(plan, flex.TypeHubConnection, "AuthorizationFailed: no Network Contributor role")
 		c, err := e.tn.CreateConnection(e.ctx, flexSub, vwanSpec("spoke", hub, "10.200.0.0/24"))
 		if err == nil || c.Status.State != network.StateVWanConnectionFailed {
 			t.Fatalf("state %v, error %v; want VWanConnectionFailed and an error", c.Status.State, err)
@@ -534,7 +534,7 @@ func TestNET11NATGateway(t *testing.T) {
 }
 
 func TestNET12VirtualWAN(t *testing.T) {
-	e, f := withFaults(t)
+	e, plan := withFaults(t)
 	hub := e.customerHub("hub", "Standard", "10.100.0.0/24")
 	t.Run("NET-12 Basic hub refused", func(t *testing.T) {
 		basic := e.customerHub("basic", "Basic", "10.110.0.0/24")
@@ -566,9 +566,9 @@ func TestNET12VirtualWAN(t *testing.T) {
 		wantRule(t, err, flex.ErrInvalid, "REG-2")
 	})
 	t.Run("NET-12 VWanConnectionFailed keeps the message, nothing in the cloud", func(t *testing.T) {
-		f.failPut(flex.TypeHubConnection, errors.New("AuthorizationFailed: the client lacks Network Contributor"))
+		disarm := failPuts(plan, flex.TypeHubConnection, "AuthorizationFailed: the client lacks Network Contributor")
 		c, err := e.tn.CreateConnection(e.ctx, flexSub, vwanSpec("spoke", hub, "10.200.0.0/24"))
-		f.failPut(flex.TypeHubConnection, nil)
+		disarm()
 		if err == nil || c.Status.State != network.StateVWanConnectionFailed || !strings.Contains(c.Status.Message, "AuthorizationFailed") {
 			t.Fatalf("%v, %v; want VWanConnectionFailed with Azure's message", c.Status, err)
 		}
@@ -583,9 +583,9 @@ func TestNET12VirtualWAN(t *testing.T) {
 		}
 	})
 	t.Run("NET-12 RouteTableFailed allows catalogs and retries alone", func(t *testing.T) {
-		f.failPut(flex.TypeRouteTable, errors.New("InternalServerError"))
+		disarm := failPuts(plan, flex.TypeRouteTable, "InternalServerError")
 		c, err := e.tn.CreateConnection(e.ctx, flexSub, vwanSpec("spoke", hub, "10.200.0.0/24"))
-		f.failPut(flex.TypeRouteTable, nil)
+		disarm()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -617,11 +617,11 @@ func TestNET12VirtualWAN(t *testing.T) {
 		}
 	})
 	t.Run("NET-12 NatGatewayFailed allows catalogs and retries alone", func(t *testing.T) {
-		f.failPut(flex.TypeNATGateway, errors.New("InternalServerError"))
+		disarm := failPuts(plan, flex.TypeNATGateway, "InternalServerError")
 		s := peeringSpec(e, "p", "192.168.0.0/24")
 		s.NAT.Enabled = true
 		c, err := e.tn.CreateConnection(e.ctx, flexSub, s)
-		f.failPut(flex.TypeNATGateway, nil)
+		disarm()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -669,9 +669,9 @@ func TestNET12VirtualWAN(t *testing.T) {
 		if _, err := e.tn.CreateConnection(e.ctx, flexSub, vwanSpec("nat-spoke", hub, "10.202.0.0/24")); err != nil {
 			t.Fatal(err)
 		}
-		f.failPut(flex.TypeNATGateway, errors.New("InternalServerError"))
+		disarm := failPuts(plan, flex.TypeNATGateway, "InternalServerError")
 		s, err := e.tn.ConnectionSubnetForTest(e.ctx, flexSub, "nat-spoke", "catalog/a", 5, true)
-		f.failPut(flex.TypeNATGateway, nil)
+		disarm()
 		if err != nil {
 			t.Fatalf("the catalog's subnet: %v; want it made without the NAT gateway", err)
 		}
@@ -688,13 +688,13 @@ func TestNET12VirtualWAN(t *testing.T) {
 		}
 	})
 	t.Run("NET-12 stuck after 10 minutes of Provisioning", func(t *testing.T) {
-		release := f.hold(flex.TypeHubConnection)
+		reached, release := holdPuts(plan, flex.TypeHubConnection)
 		done := make(chan error, 1)
 		go func() {
 			_, err := e.tn.CreateConnection(e.ctx, flexSub, vwanSpec("slow", hub, "10.201.0.0/24"))
 			done <- err
 		}()
-		<-f.reached
+		<-reached
 		cs, _ := e.tn.Connections(e.ctx)
 		slow := byName(cs, "slow")
 		if slow.Status.State != network.StateProvisioning || slow.Stuck { // RULE API-2

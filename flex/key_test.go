@@ -271,10 +271,10 @@ func TestKEY2RotateAndDelete(t *testing.T) {
 }
 
 func TestKeyFailureLeavesNothing(t *testing.T) {
-	e, f := withFaults(t)
-	f.failPut(flex.TypeKey, errors.New("Forbidden"))
+	e, plan := withFaults(t)
+	disarm := failPuts(plan, flex.TypeKey, "Forbidden")
 	_, err := e.tn.AddKey(e.ctx, keySpec("disk", ""))
-	f.failPut(flex.TypeKey, nil)
+	disarm()
 	if err == nil {
 		t.Fatal("added through a failing cloud")
 	}
