@@ -19,15 +19,28 @@ import (
 var instanceView = armcompute.InstanceViewTypesInstanceView
 
 // putVM puts the VM's network interface, then the VM, and reads both
-// back. A network interface made for a VM that Azure then refused is
+// back. A network interface made for a new VM that Azure then refused is
 // deleted again.
 func (p *Provider) putVM(ctx context.Context, c *clients, r *flex.VirtualMachine) (flex.Resource, error) {
 	rg := r.ID.ResourceGroup
 	nicName := armconv.NICName(r.ID.Name)
-	_, err := c.nics.Get(ctx, rg, nicName, nil)
-	newNIC := isNotFound(err)
-	if err != nil && !newNIC {
+	cur, err := c.vms.Get(ctx, rg, r.ID.Name, nil)
+	newVM := isNotFound(err)
+	if err != nil && !newVM {
 		return nil, err
+	}
+	if !newVM {
+		// An update: Azure refuses a change of the admin password or of
+		// the OS disk in a PUT, so the request keeps the disk the VM has
+		// (a restore may have swapped it) and sends no password.
+		old, err := armconv.VirtualMachineFromARM(r.ID, &cur.VirtualMachine)
+		if err != nil {
+			return nil, err
+		}
+		if r.OSDisk.IsZero() {
+			r.OSDisk = old.OSDisk
+		}
+		r.AdminPassword = secret.Value{}
 	}
 	if r.Network.IsZero() || r.Subnet == "" {
 		return nil, invalidf("Put", r.ID, "InvalidParameter: the VM needs a virtual network and a subnet for its network interface")
@@ -41,7 +54,7 @@ func (p *Provider) putVM(ctx context.Context, c *clients, r *flex.VirtualMachine
 	}
 	_, err = wait(c.vms.BeginCreateOrUpdate(ctx, rg, r.ID.Name, *armconv.VirtualMachineToARM(r, deref(nic.ID)), nil)).done(ctx, p)
 	if err != nil {
-		if newNIC {
+		if newVM {
 			// Best effort: the VM's error is the one to report.
 			_, _ = wait(c.nics.BeginDelete(ctx, rg, nicName, nil)).done(ctx, p)
 		}

@@ -194,6 +194,11 @@ func journey(t *testing.T, p flex.Provider, setCapacity func(network.Region, str
 	r.put(&flex.Snapshot{Meta: meta(flex.TypeSnapshot, "sales-01-snap2", "catalog/Sales"), Source: osDisk})
 	r.do("RestoreSnapshot", p.RestoreSnapshot(ctx, vm1, rid(flex.TypeSnapshot, "sales-01-snap1")))
 	r.get(vm1)
+	// Maintenance mode is a tag put on the VM (CAT-8): a PUT of a VM whose
+	// OS disk a restore swapped, which must keep that disk.
+	maint := machine("sales-01", "1", win11, image.Gen2, true)
+	maint.Tags[flex.TagMaintenance] = "on"
+	r.put(maint)
 	r.list(flex.Filter{Subscription: sub, ResourceGroup: rgName, Type: flex.TypeDisk})
 	vmNow, _ = p.Get(ctx, vm1)
 	sas, err := p.GrantDiskAccess(ctx, vmNow.(*flex.VirtualMachine).OSDisk, 2*time.Hour)

@@ -335,6 +335,19 @@ func (s *Sim) putVM(ctx context.Context, id flex.ResourceID, m *armcompute.Virtu
 	if p := m.Properties; p != nil && p.OSProfile != nil && p.OSProfile.AdminPassword != nil {
 		vm.AdminPassword = secret.New(*p.OSProfile.AdminPassword)
 	}
+	if old, err := s.cloud.Get(ctx, id); err == nil {
+		// Azure refuses, in a PUT of an existing VM, an admin password and
+		// an OS disk other than the VM's.
+		o := old.(*flex.VirtualMachine)
+		if !vm.AdminPassword.IsZero() {
+			return nil, &fakearm.Error{Status: http.StatusConflict, Code: "PropertyChangeNotAllowed",
+				Message: "Changing property 'osProfile.adminPassword' is not allowed."}
+		}
+		if d := osDiskName(m); d != "" && !strings.EqualFold(d, o.OSDisk.Name) {
+			return nil, &fakearm.Error{Status: http.StatusConflict, Code: "PropertyChangeNotAllowed",
+				Message: "Changing property 'osDisk.name' from '" + o.OSDisk.Name + "' to '" + d + "' is not allowed."}
+		}
+	}
 	if vm.Generation == 0 && vm.Image.URN != "" {
 		vm.Generation = marketplaceGeneration(vm.Image.URN, vm.SecureBoot)
 	}
@@ -431,4 +444,11 @@ func marketplaceGeneration(urn string, secureBoot bool) image.Generation {
 		return image.Gen2
 	}
 	return image.Gen1
+}
+
+func osDiskName(m *armcompute.VirtualMachine) string {
+	if m.Properties == nil || m.Properties.StorageProfile == nil || m.Properties.StorageProfile.OSDisk == nil {
+		return ""
+	}
+	return deref(m.Properties.StorageProfile.OSDisk.Name)
 }
