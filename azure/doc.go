@@ -52,9 +52,13 @@
 //     (VirtualMachines' BeginUpdate), then the old disk deleted.
 //   - GrantDiskAccess: Disks' BeginGrantAccess, read-only.
 //   - ResetVPNGateway: VirtualNetworkGateways' BeginReset (NET-10).
-//   - RotateKey: the key vault's own rotate operation (its data plane,
-//     https://<vault>.vault.azure.net, api-version 7.4), which ARM has no
-//     verb for; deleting a key is the key vault's DELETE too.
+//   - Keys: a Put makes the key's vault when it is missing (standard SKU,
+//     Azure RBAC, soft delete and purge protection, trusting the
+//     subscription's Entra tenant), then has the vault generate the key
+//     through ARM, or imports the given RSA key (PEM or base64 DER, PKCS #1
+//     or #8, sent as a JWK) through the key vault's own API
+//     (https://<vault>.vault.azure.net, api-version 7.4). RotateKey and a
+//     key's Delete use that API too: ARM has no verb for them.
 //
 // Flex values become the SDK's enums here: route next hops are
 // armnetwork.RouteNextHopType, VPN SKUs VirtualNetworkGatewaySKUName,
@@ -64,8 +68,8 @@
 //
 // What ARM cannot carry: peerings and hub connections have no tags or
 // location in ARM (their region is their parent's; a List by tags does not
-// find them); key material is never imported or returned (a Put of a Key
-// with Material is ErrInvalid; the vault makes the key); an image's
+// find them); key material is never returned (an import of the same key
+// again makes a new version, as Azure's import does); an image's
 // operating system release and customer-managed key travel in the tags
 // daasflex-os and daasflex-key; NSG rules that Flex owns (FW-6) carry the
 // description prefix "[daasflex] ". A VM's Sessions is always 0: session
@@ -77,8 +81,10 @@
 // uses: Contributor, or at least Network Contributor and Virtual Machine
 // Contributor plus Microsoft.Resources/subscriptions/resourceGroups/write
 // and delete and Microsoft.Compute/disks, snapshots and images (Disk
-// Snapshot Contributor); on key vaults, Key Vault Contributor for the ARM
-// key verbs and Key Vault Crypto Officer for rotate and delete.
+// Snapshot Contributor); for keys, Key Vault Contributor (to make vaults
+// and keys through ARM) and, on the vaults, Key Vault Crypto Officer (to
+// import, rotate and delete keys); Microsoft.Resources/subscriptions/read
+// for the Entra tenant of a new vault.
 //
 // # Resources, names and tags
 //
@@ -86,7 +92,8 @@
 // their IDs say, plus the public IPs (<gateway>-pip), network interfaces
 // (<vm>-nic), OS disks (<vm>-osdisk) and restored disks
 // (<vm>-osdisk-<snapshot>) above, each with the tags of the resource it
-// belongs to. Every resource a Tenant creates carries flex.TagTenant and
+// belongs to, and the key vault a key names when it is missing, with the
+// key's tags. Every resource a Tenant creates carries flex.TagTenant and
 // flex.TagOwner, so that state can be rebuilt and orphans found.
 //
 // # Errors

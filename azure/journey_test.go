@@ -1,11 +1,16 @@
 package azure_test
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 	"fmt"
 	"maps"
 	"net/netip"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -223,6 +228,7 @@ func journey(t *testing.T, p flex.Provider, setCapacity func(network.Region, str
 	rotated, err := p.RotateKey(ctx, key)
 	r.do("RotateKey", err)
 	r.steps[len(r.steps)-1].Note = fmt.Sprint(len(rotated.Version) == 32, rotated.Created)
+	r.put(&flex.Key{Meta: meta(flex.TypeKey, "flexvault/imported", "subscription/main"), Material: testKeyPEM(t)})
 
 	// What a Tenant relies on.
 	r.list(flex.Filter{Subscription: sub})
@@ -344,4 +350,21 @@ func TestJourneyMatchesSimulatedCloud(t *testing.T) {
 			t.Logf("%-45s %s %s", s.Op, s.Kind, s.Note)
 		}
 	}
+}
+
+var (
+	keyOnce sync.Once
+	keyPEM  secret.Value
+)
+
+// testKeyPEM returns an RSA private key in PKCS #1 PEM, made once.
+func testKeyPEM(t *testing.T) secret.Value {
+	keyOnce.Do(func() {
+		k, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keyPEM = secret.New(string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k)})))
+	})
+	return keyPEM
 }

@@ -114,9 +114,9 @@ func (p *Provider) listGroups(ctx context.Context, sub string) ([]*flex.Resource
 	return out, nil
 }
 
-// Keys. ARM creates keys and reads their metadata
-// (Microsoft.KeyVault/vaults/keys); it has no verb to rotate or delete one,
-// nor to import key material, which the key vault's own API does.
+// Keys. ARM makes vaults, creates keys and reads their metadata
+// (Microsoft.KeyVault/vaults/keys); it has no verb to import key material,
+// rotate or delete a key, which the key vault's own API does.
 
 func keyPath(id flex.ResourceID) (string, string, string) {
 	vault, key := splitChild(id.Name)
@@ -140,13 +140,65 @@ func (p *Provider) vaultRegion(ctx context.Context, id flex.ResourceID) (network
 	return regionOf(v.Location), nil
 }
 
+// SubscriptionsAPIVersion is the api-version of the subscription read that
+// gives the Entra tenant a new key vault trusts.
+const SubscriptionsAPIVersion = "2022-12-01"
+
+func vaultPath(id flex.ResourceID) string {
+	vault, _ := splitChild(id.Name)
+	return groupPath(flex.GroupID(id.Subscription, id.ResourceGroup)) + "/providers/Microsoft.KeyVault/vaults/" + url.PathEscape(vault)
+}
+
+// ensureVault makes the key vault of a key when it does not exist: in the
+// key's region with its tags, trusting the subscription's Entra tenant,
+// with Azure RBAC, soft delete and purge protection (which disk
+// encryption needs).
+func (p *Provider) ensureVault(ctx context.Context, r *flex.Key) error {
+	u := p.armURL(vaultPath(r.ID), armconv.KeysAPIVersion)
+	_, err := do(ctx, p.arm.Pipeline(), http.MethodGet, u, nil, http.StatusOK)
+	if !isNotFound(err) {
+		return err
+	}
+	resp, err := do(ctx, p.arm.Pipeline(), http.MethodGet, p.armURL("/subscriptions/"+url.PathEscape(r.ID.Subscription), SubscriptionsAPIVersion), nil, http.StatusOK)
+	if err != nil {
+		return err
+	}
+	var s struct {
+		TenantID string `json:"tenantId"`
+	}
+	if err := runtime.UnmarshalAsJSON(resp, &s); err != nil {
+		return err
+	}
+	_, err = do(ctx, p.arm.Pipeline(), http.MethodPut, u, armconv.VaultToARM(r, s.TenantID), http.StatusOK, http.StatusCreated)
+	return err
+}
+
 func (p *Provider) putKey(ctx context.Context, r *flex.Key) (flex.Resource, error) {
 	path, _, key := keyPath(r.ID)
 	if key == "" {
 		return nil, invalidf("Put", r.ID, "a key's name is vault/key, not %q", r.ID.Name)
 	}
+	var jwk *armconv.JWK
 	if !r.Material.IsZero() {
-		return nil, invalidf("Put", r.ID, "importing key material needs the key vault's own API, which the provider does not call; leave Material empty to have the vault make the key")
+		var err error
+		if jwk, err = armconv.JWKOf(r.Material); err != nil {
+			return nil, invalidf("Put", r.ID, "KEY-1: %v", err)
+		}
+	}
+	if err := p.ensureVault(ctx, r); err != nil {
+		return nil, err
+	}
+	if jwk != nil {
+		// ARM cannot import key material: the key vault's own API does.
+		u, err := p.vaultURL(r.ID, "")
+		if err != nil {
+			return nil, err
+		}
+		body := map[string]any{"key": jwk, "tags": r.Tags}
+		if _, err := do(ctx, p.vault, http.MethodPut, u, body, http.StatusOK); err != nil {
+			return nil, err
+		}
+		return p.getKey(ctx, r.ID)
 	}
 	resp, err := do(ctx, p.arm.Pipeline(), http.MethodPut, p.armURL(path, armconv.KeysAPIVersion), armconv.KeyToARM(r), http.StatusOK, http.StatusCreated)
 	if err != nil {

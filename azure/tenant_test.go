@@ -96,6 +96,18 @@ func TestTenantJourney(t *testing.T) {
 			t.Errorf("machine %q at %v: want a name of the scheme SALES-## and a private address", m.Name, m.Address)
 		}
 	}
+	// KEY-1: a generated and an imported customer-managed key.
+	for _, k := range []flex.KeySpec{
+		{Subscription: "Main", Region: region, Name: "Generated"},
+		{Subscription: "Main", Region: region, Name: "Imported", Key: testKeyPEM(t), Confirm: testKeyPEM(t)},
+	} {
+		if _, err := tn.AddKey(ctx, k); err != nil {
+			t.Errorf("AddKey %s through the azure provider: %v", k.Name, err)
+		}
+	}
+	if n := cloud.Count(flex.Filter{Subscription: sub})[flex.TypeKey]; n != 2 {
+		t.Errorf("the cloud holds %d keys; want 2", n)
+	}
 	flextest.AssertNoOrphans(t, cloud, tn)
 	if err := tn.DeleteCatalog(ctx, c.Name, catalog.DeleteAck{Catalog: c.Name, MachinesDestroyed: true, Irreversible: true}); err != nil {
 		t.Fatalf("DeleteCatalog: %v", err)

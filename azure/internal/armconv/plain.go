@@ -109,3 +109,34 @@ func KeyFromARM(id flex.ResourceID, region network.Region, k Key) *flex.Key {
 	}
 	return r
 }
+
+// Vault is the ARM body of a key vault.
+type Vault struct {
+	Location   string            `json:"location"`
+	Tags       map[string]string `json:"tags,omitempty"`
+	Properties VaultProperties   `json:"properties"`
+}
+
+// VaultProperties are the properties of a key vault.
+type VaultProperties struct {
+	TenantID                string   `json:"tenantId"`
+	SKU                     VaultSKU `json:"sku"`
+	EnableRbacAuthorization bool     `json:"enableRbacAuthorization"`
+	EnableSoftDelete        bool     `json:"enableSoftDelete"`
+	EnablePurgeProtection   bool     `json:"enablePurgeProtection"`
+}
+
+// VaultSKU is a key vault's SKU.
+type VaultSKU struct {
+	Family string `json:"family"`
+	Name   string `json:"name"`
+}
+
+// VaultToARM returns the vault of key r, trusting the Entra tenant tenantID:
+// standard SKU, Azure RBAC, soft delete and purge protection, which disk
+// encryption sets need.
+func VaultToARM(r *flex.Key, tenantID string) Vault {
+	return Vault{Location: string(r.Region), Tags: r.Tags, Properties: VaultProperties{
+		TenantID: tenantID, SKU: VaultSKU{Family: "A", Name: "standard"},
+		EnableRbacAuthorization: true, EnableSoftDelete: true, EnablePurgeProtection: true}}
+}

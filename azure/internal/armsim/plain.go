@@ -54,6 +54,8 @@ func (s *Sim) Plain(req *http.Request) (*http.Response, error) {
 	parts := strings.Split(strings.Trim(req.URL.Path, "/"), "/")
 	lower := strings.Split(strings.ToLower(strings.Trim(req.URL.Path, "/")), "/")
 	switch {
+	case len(lower) == 2 && lower[0] == "subscriptions" && req.Method == http.MethodGet:
+		return jsonResponse(req, http.StatusOK, map[string]string{"subscriptionId": parts[1], "tenantId": EntraTenant, "state": "Enabled"}), nil
 	case len(lower) == 3 && lower[0] == "subscriptions" && lower[2] == "resourcegroups" && req.Method == http.MethodGet:
 		rs, err := s.cloud.List(ctx, flex.Filter{Subscription: parts[1], Type: flex.TypeResourceGroup})
 		if err != nil {
@@ -194,9 +196,7 @@ func (s *Sim) key(req *http.Request, id flex.ResourceID) *http.Response {
 		if err != nil {
 			return errResponse(req, err)
 		}
-		s.mu.Lock()
-		s.vaults[strings.ToLower(vault)] = id.Group()
-		s.mu.Unlock()
+		s.remember(vault, id.Group(), region, nil)
 		return jsonResponse(req, http.StatusCreated, s.keyModel(out.(*flex.Key)))
 	case http.MethodGet:
 		out, err := s.cloud.Get(ctx, id)
@@ -226,6 +226,12 @@ func (s *Sim) vaultKeys(req *http.Request, g flex.ResourceID, vault string) ([]*
 // vaultRegion returns the region of a vault: its keys', or its resource
 // group's while it holds none (the simulated cloud keeps no vaults).
 func (s *Sim) vaultRegion(req *http.Request, g flex.ResourceID, vault string) network.Region {
+	s.mu.Lock()
+	v, ok := s.vaults[strings.ToLower(vault)]
+	s.mu.Unlock()
+	if ok {
+		return v.region
+	}
 	ks, _ := s.vaultKeys(req, g, vault)
 	if len(ks) > 0 {
 		return ks[0].Region
@@ -236,15 +242,54 @@ func (s *Sim) vaultRegion(req *http.Request, g flex.ResourceID, vault string) ne
 	return ""
 }
 
-func (s *Sim) vault(req *http.Request, g flex.ResourceID, vault string) *http.Response {
-	ks, err := s.vaultKeys(req, g, vault)
+// EntraTenant is the Entra tenant of every simulated subscription, which
+// the vaults it makes trust.
+const EntraTenant = "72f988bf-0000-0000-0000-00000000000a"
+
+// remember records a vault.
+func (s *Sim) remember(name string, g flex.ResourceID, region network.Region, tags map[string]string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := strings.ToLower(name)
+	if v, ok := s.vaults[k]; ok && tags == nil {
+		tags = v.tags
+	}
+	s.vaults[k] = vault{group: g, region: region, tags: tags}
+}
+
+func (s *Sim) vault(req *http.Request, g flex.ResourceID, name string) *http.Response {
+	ctx := req.Context()
+	if req.Method == http.MethodPut {
+		var v armconv.Vault
+		if err := readBody(req, &v); err != nil {
+			return errResponse(req, badRequest("the request body", err))
+		}
+		if _, err := s.cloud.Get(ctx, g); err != nil {
+			return errResponse(req, err)
+		}
+		if v.Location == "" || v.Properties.TenantID != EntraTenant {
+			return (&fakearm.Error{Status: http.StatusBadRequest, Code: "BadRequest", Message: "a vault needs a location and the subscription's tenant ID"}).Response(req)
+		}
+		s.remember(name, g, network.Region(v.Location), v.Tags)
+		return jsonResponse(req, http.StatusOK, v)
+	}
+	if req.Method != http.MethodGet {
+		return (&fakearm.Error{Status: http.StatusMethodNotAllowed, Code: "MethodNotAllowed", Message: req.Method}).Response(req)
+	}
+	s.mu.Lock()
+	v, ok := s.vaults[strings.ToLower(name)]
+	s.mu.Unlock()
+	if ok && strings.EqualFold(v.group.String(), g.String()) {
+		return jsonResponse(req, http.StatusOK, map[string]any{"name": name, "location": string(v.region), "tags": v.tags})
+	}
+	ks, err := s.vaultKeys(req, g, name)
 	if err != nil {
 		return errResponse(req, err)
 	}
-	if len(ks) == 0 || req.Method != http.MethodGet {
-		return (&fakearm.Error{Status: http.StatusNotFound, Code: "ResourceNotFound", Message: "vault " + vault + " was not found"}).Response(req)
+	if len(ks) == 0 {
+		return (&fakearm.Error{Status: http.StatusNotFound, Code: "ResourceNotFound", Message: "vault " + name + " was not found"}).Response(req)
 	}
-	return jsonResponse(req, http.StatusOK, map[string]string{"name": vault, "location": string(ks[0].Region)})
+	return jsonResponse(req, http.StatusOK, map[string]string{"name": name, "location": string(ks[0].Region)})
 }
 
 func (s *Sim) listVaults(req *http.Request, g flex.ResourceID) *http.Response {
@@ -287,8 +332,9 @@ func (s *Sim) listKeys(req *http.Request, g flex.ResourceID, vault string) *http
 func (s *Sim) vaultAPI(req *http.Request, vault string) *http.Response {
 	ctx := req.Context()
 	s.mu.Lock()
-	g, ok := s.vaults[strings.ToLower(vault)]
+	v, ok := s.vaults[strings.ToLower(vault)]
 	s.mu.Unlock()
+	g := v.group
 	parts := strings.Split(strings.Trim(req.URL.Path, "/"), "/")
 	if !ok || len(parts) < 2 || parts[0] != "keys" {
 		return (&fakearm.Error{Status: http.StatusNotFound, Code: "KeyNotFound", Message: "vault " + vault + " has no key at " + req.URL.Path}).Response(req)
@@ -301,6 +347,23 @@ func (s *Sim) vaultAPI(req *http.Request, vault string) *http.Response {
 			return errResponse(req, err)
 		}
 		return jsonResponse(req, http.StatusOK, map[string]any{"key": map[string]string{"kid": s.keyModel(&k).Properties.KeyURIWithVersion}})
+	case len(parts) == 2 && req.Method == http.MethodPut:
+		var body struct {
+			Key  armconv.JWK       `json:"key"`
+			Tags map[string]string `json:"tags"`
+		}
+		if err := readBody(req, &body); err != nil {
+			return errResponse(req, badRequest("the request body", err))
+		}
+		material, err := armconv.PEMOf(&body.Key)
+		if err != nil {
+			return (&fakearm.Error{Status: http.StatusBadRequest, Code: "BadParameter", Message: err.Error()}).Response(req)
+		}
+		out, err := s.cloud.Put(ctx, &flex.Key{Meta: flex.Meta{ID: id, Region: v.region, Tags: body.Tags}, Material: material})
+		if err != nil {
+			return errResponse(req, err)
+		}
+		return jsonResponse(req, http.StatusOK, map[string]any{"key": map[string]string{"kid": s.keyModel(out.(*flex.Key)).Properties.KeyURIWithVersion, "kty": "RSA"}})
 	case len(parts) == 2 && req.Method == http.MethodDelete:
 		if _, err := s.cloud.Get(ctx, id); err != nil {
 			return errResponse(req, err)

@@ -98,14 +98,18 @@ func (s *Sim) getPIP(ctx context.Context, id flex.ResourceID) (any, error) {
 func (s *Sim) deletePIP(ctx context.Context, id flex.ResourceID) error {
 	s.mu.Lock()
 	p := s.pips[key(id)]
+	var owner flex.ResourceID
+	if p != nil {
+		owner = p.owner
+	}
 	s.mu.Unlock()
 	if p == nil {
 		return nil
 	}
-	if !p.owner.IsZero() {
-		if _, err := s.cloud.Get(ctx, p.owner); err == nil {
+	if !owner.IsZero() {
+		if _, err := s.cloud.Get(ctx, owner); err == nil {
 			return &fakearm.Error{Status: http.StatusBadRequest, Code: "PublicIPAddressInUse",
-				Message: "public IP address " + id.String() + " is in use by " + p.owner.String() + " and cannot be deleted"}
+				Message: "public IP address " + id.String() + " is in use by " + owner.String() + " and cannot be deleted"}
 		}
 	}
 	s.mu.Lock()
@@ -222,14 +226,18 @@ func (s *Sim) listNICs(ctx context.Context, scope flex.ResourceID) ([]any, error
 func (s *Sim) deleteNIC(ctx context.Context, id flex.ResourceID) error {
 	s.mu.Lock()
 	n := s.nics[key(id)]
+	var vm flex.ResourceID
+	if n != nil {
+		vm = n.vm
+	}
 	s.mu.Unlock()
 	if n == nil {
 		return nil
 	}
-	if !n.vm.IsZero() {
-		if _, err := s.cloud.Get(ctx, n.vm); err == nil {
+	if !vm.IsZero() {
+		if _, err := s.cloud.Get(ctx, vm); err == nil {
 			return &fakearm.Error{Status: http.StatusBadRequest, Code: "NicInUse",
-				Message: "network interface " + id.String() + " is used by VM " + n.vm.String() + " and cannot be deleted"}
+				Message: "network interface " + id.String() + " is used by VM " + vm.String() + " and cannot be deleted"}
 		}
 	}
 	s.mu.Lock()

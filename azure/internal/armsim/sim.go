@@ -26,6 +26,7 @@ import (
 
 	"github.com/daasflex/daasflex/azure/internal/fakearm"
 	"github.com/daasflex/daasflex/flex"
+	"github.com/daasflex/daasflex/network"
 )
 
 // Sim is a fakearm.Backend over a simulated cloud. It is safe for
@@ -34,15 +35,22 @@ type Sim struct {
 	cloud flex.Provider
 
 	mu     sync.Mutex
-	pips   map[string]*pip            // lower-case ARM ID → public IP
-	nics   map[string]*nic            // lower-case ARM ID → network interface
-	vaults map[string]flex.ResourceID // lower-case vault name → its resource group
+	pips   map[string]*pip  // lower-case ARM ID → public IP
+	nics   map[string]*nic  // lower-case ARM ID → network interface
+	vaults map[string]vault // lower-case vault name → the vault
 }
 
 type pip struct {
 	id    flex.ResourceID
 	model armnetwork.PublicIPAddress
 	owner flex.ResourceID // the NAT or VPN gateway using it
+}
+
+// vault is a key vault; the simulated cloud keeps keys, not vaults.
+type vault struct {
+	group  flex.ResourceID
+	region network.Region
+	tags   map[string]string
 }
 
 type nic struct {
@@ -53,7 +61,7 @@ type nic struct {
 
 // New returns a simulator over cloud.
 func New(cloud flex.Provider) *Sim {
-	return &Sim{cloud: cloud, pips: make(map[string]*pip), nics: make(map[string]*nic), vaults: make(map[string]flex.ResourceID)}
+	return &Sim{cloud: cloud, pips: make(map[string]*pip), nics: make(map[string]*nic), vaults: make(map[string]vault)}
 }
 
 // Transport returns a policy.Transporter that serves the azure provider
