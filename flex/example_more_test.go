@@ -915,3 +915,44 @@ func ExampleTroubleshootingActions() {
 	// Output:
 	// [CollectLogs CheckHealth RestartMachine]
 }
+
+func ExampleTenant_Reconcile() {
+	// A VNet left behind by a connection the tenant no longer knows of,
+	// found by its tags and removed.
+	t, cloud := exampleOneSub()
+	ctx := context.Background()
+	if _, err := t.CreateConnection(ctx, "Citrix Managed", exampleManaged); err != nil {
+		panic(err)
+	}
+	const sub = "22222222-2222-2222-2222-222222222222"
+	tags := map[string]string{flex.TagTenant: "contoso", flex.TagOwner: "connection/old"}
+	_, _ = cloud.Put(ctx, &flex.ResourceGroup{Meta: flex.Meta{ID: flex.GroupID(sub, "flex-old"), Region: network.WestEurope, Tags: tags}})
+	_, _ = cloud.Put(ctx, &flex.VirtualNetwork{
+		Meta:         flex.Meta{ID: flex.ResourceID{Subscription: sub, ResourceGroup: "flex-old", Type: flex.TypeVirtualNetwork, Name: "old"}, Region: network.WestEurope, Tags: tags},
+		AddressSpace: []netip.Prefix{netip.MustParsePrefix("10.9.0.0/24")},
+	})
+	r, err := t.Reconcile(ctx, flex.ReconcileOptions{})
+	fmt.Println(len(r.Orphans), len(r.Strays), len(r.Missing), err)
+	for _, o := range r.Orphans {
+		fmt.Println(o)
+	}
+	r, err = t.Reconcile(ctx, flex.ReconcileOptions{RemoveOrphans: true})
+	fmt.Println(r.Removed, err)
+	// Output:
+	// 2 0 0 <nil>
+	// /subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/flex-old (owner connection/old)
+	// /subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/flex-old/providers/Microsoft.Network/virtualNetworks/old (owner connection/old)
+	// [/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/flex-old] <nil>
+}
+
+func ExampleReconcileReport_Clean() {
+	t, _ := exampleOneSub()
+	ctx := context.Background()
+	if _, err := t.CreateConnection(ctx, "Citrix Managed", exampleManaged); err != nil {
+		panic(err)
+	}
+	r, err := t.Reconcile(ctx, flex.ReconcileOptions{})
+	fmt.Println(r.Clean(), err)
+	// Output:
+	// true <nil>
+}
