@@ -41,6 +41,12 @@ type ConnectionUpdate struct {
 	// Value keeps it. The VPN device needs the new key too.
 	PSK secret.Value
 
+	// ClientSecret replaces the client secret of a Virtual WAN spoke with
+	// service principal authentication (NET-12); the zero Value keeps it.
+	// A state saved without a state key holds no secret: after Load, give
+	// the PSK or the client secret again with the first update.
+	ClientSecret secret.Value
+
 	// GatewayRoutePropagation turns the propagation of the peered VNet's
 	// gateway routes on or off (NET-7); nil keeps it. Changing it may
 	// interrupt VDA traffic, which the result's warnings say.
@@ -341,6 +347,14 @@ func (t *Tenant) planUpdate(c *connection, u ConnectionUpdate, hubNets []ipam.En
 			next = s
 		} else {
 			l.Add("NET-10", "a pre-shared key belongs to an Azure VPN gateway connection; %s is a %s", c.object(), kind.DisplayName())
+		}
+	}
+	if !u.ClientSecret.IsZero() {
+		if s, ok := next.(network.VWANSpec); ok && s.Auth.Method == network.AuthServicePrincipal {
+			s.Auth.ClientSecret = u.ClientSecret
+			next = s
+		} else {
+			l.Add("NET-12", "a client secret belongs to a Virtual WAN spoke with service principal authentication; %s is not one", c.object())
 		}
 	}
 	if u.GatewayRoutePropagation != nil {

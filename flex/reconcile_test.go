@@ -17,7 +17,7 @@ import (
 // on hub (with its resource location's connectors and a bastion), a
 // static No connectivity catalog "Desk" with a snapshot, a key, a built
 // image and an imported one.
-func fullWorld(t *testing.T, key []byte) *world {
+func fullWorld(t testing.TB, key []byte) *world {
 	t.Helper()
 	w := newWorld(t, key)
 	ctx, tn := w.ctx, w.tn

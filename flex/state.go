@@ -460,14 +460,28 @@ func sealDocument(doc []byte) error {
 	return nil
 }
 
+// sealSaved writes the checksum into a document Save encoded, whose
+// checksum, its second field, is the placeholder: the first match of it is
+// the top-level one, as any text before it is the version.
+func sealSaved(doc []byte) error {
+	i := bytes.Index(doc, []byte(`"checksum": "`+checksumPlaceholder+`"`))
+	if i < 0 {
+		return errors.New("the encoded document has no checksum placeholder")
+	}
+	start := i + len(`"checksum": "`+checksumPrefix)
+	end := start + len(checksumPlaceholder) - len(checksumPrefix)
+	copy(doc[start:end], digest(doc, start, end))
+	return nil
+}
+
 // verifyDocument reports whether doc's checksum matches its bytes.
 func verifyDocument(doc []byte) error {
 	start, end, err := findChecksum(doc)
 	if err != nil {
 		return err
 	}
-	if want := digest(doc, start, end); string(doc[start:end]) != want {
-		return fmt.Errorf("the checksum does not match the document (sha256:%s…): it was changed or damaged after it was saved", want[:12])
+	if string(doc[start:end]) != digest(doc, start, end) {
+		return errors.New("the checksum does not match the document: it was changed or damaged after it was saved")
 	}
 	return nil
 }

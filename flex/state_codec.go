@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -41,11 +42,12 @@ import (
 //     null is refused for everything else; strings must be valid UTF-8.
 
 var (
-	typeTime      = reflect.TypeFor[time.Time]()
-	typeDuration  = reflect.TypeFor[time.Duration]()
-	typeSecret    = reflect.TypeFor[secret.Value]()
-	typeMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
-	typeStringer  = reflect.TypeFor[fmt.Stringer]()
+	typeTime        = reflect.TypeFor[time.Time]()
+	typeDuration    = reflect.TypeFor[time.Duration]()
+	typeSecret      = reflect.TypeFor[secret.Value]()
+	typeMarshaler   = reflect.TypeFor[encoding.TextMarshaler]()
+	typeUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+	typeStringer    = reflect.TypeFor[fmt.Stringer]()
 )
 
 // jsonField is one field of a struct as the codec sees it.
@@ -129,7 +131,7 @@ func isEnum(t reflect.Type) bool {
 
 // encodeJSON writes v as indented JSON by the rules above.
 func encodeJSON(v any) ([]byte, error) {
-	e := &jsonEncoder{}
+	e := &jsonEncoder{fields: fieldCache{}}
 	if err := e.value(reflect.ValueOf(v), 0, "$"); err != nil {
 		return nil, err
 	}
@@ -137,7 +139,10 @@ func encodeJSON(v any) ([]byte, error) {
 	return e.buf.Bytes(), nil
 }
 
-type jsonEncoder struct{ buf bytes.Buffer }
+type jsonEncoder struct {
+	buf    bytes.Buffer
+	fields fieldCache
+}
 
 func (e *jsonEncoder) newline(depth int) {
 	e.buf.WriteByte('\n')
@@ -219,7 +224,7 @@ func (e *jsonEncoder) value(v reflect.Value, depth int, path string) error {
 		e.newline(depth)
 		e.buf.WriteByte(']')
 	case reflect.Struct:
-		fields, err := jsonFields(t)
+		fields, err := e.fields.get(t)
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
@@ -249,65 +254,106 @@ func (e *jsonEncoder) value(v reflect.Value, depth int, path string) error {
 	return nil
 }
 
-// jsonDecoder decodes by the rules above. It keeps, per enum type, the
-// names of its values, read once.
+// jsonDecoder decodes by the rules above, in one pass over the tokens of
+// the document. It keeps, per type, the fields of structs and the names of
+// enums' values, read once.
 type jsonDecoder struct {
-	enums map[reflect.Type]map[string]uint64
+	dec    *json.Decoder
+	fields fieldCache
+	enums  map[reflect.Type]map[string]uint64
 }
 
-// decodeJSON decodes data into the value v points to, refusing anything
-// the encoder would not have written.
+// fieldCache holds jsonFields by type.
+type fieldCache map[reflect.Type][]jsonField
+
+func (c fieldCache) get(t reflect.Type) ([]jsonField, error) {
+	if f, ok := c[t]; ok {
+		return f, nil
+	}
+	f, err := jsonFields(t)
+	if err == nil {
+		c[t] = f
+	}
+	return f, err
+}
+
+// decodeJSON decodes data, which must be valid JSON, into the value v
+// points to, refusing anything the encoder would not have written.
 func decodeJSON(data []byte, v any) error {
-	d := &jsonDecoder{enums: map[reflect.Type]map[string]uint64{}}
-	return d.value(data, reflect.ValueOf(v).Elem(), "$")
+	d := &jsonDecoder{dec: json.NewDecoder(bytes.NewReader(data)), fields: fieldCache{}, enums: map[reflect.Type]map[string]uint64{}}
+	d.dec.UseNumber()
+	tok, err := d.dec.Token()
+	if err != nil {
+		return err
+	}
+	return d.value(tok, reflect.ValueOf(v).Elem(), "$")
 }
 
-// kindOf names the JSON type of a value, for messages.
-func kindOf(raw []byte) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return "nothing"
-	}
-	switch raw[0] {
-	case '{':
-		return "an object"
-	case '[':
+// kindOf names the JSON type of a token, for messages.
+func kindOf(tok json.Token) string {
+	switch tok := tok.(type) {
+	case json.Delim:
+		if tok == '{' {
+			return "an object"
+		}
 		return "an array"
-	case '"':
+	case string:
 		return "a string"
-	case 't', 'f':
+	case bool:
 		return "a boolean"
-	case 'n':
-		return "null"
+	case json.Number:
+		return "a number"
 	}
-	return "a number"
+	return "null"
 }
 
-func wantJSON(path, want string, raw []byte) error {
-	return fmt.Errorf("%s: want %s, found %s", path, want, kindOf(raw))
+// wrong reports a token of the wrong type, and skips the value it starts.
+func (d *jsonDecoder) wrong(path, want string, tok json.Token) error {
+	if err := d.skip(tok); err != nil {
+		return err
+	}
+	return fmt.Errorf("%s: want %s, found %s", path, want, kindOf(tok))
 }
 
-// text returns the JSON string raw holds.
-func text(raw []byte, path string) (string, error) {
-	if kindOf(raw) != "a string" {
-		return "", wantJSON(path, "a string", raw)
+// skip reads the rest of the value that tok starts.
+func (d *jsonDecoder) skip(tok json.Token) error {
+	if _, ok := tok.(json.Delim); !ok {
+		return nil
 	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return "", fmt.Errorf("%s: %w", path, err)
+	for depth := 1; depth > 0; {
+		t, err := d.dec.Token()
+		if err != nil {
+			return err
+		}
+		switch t {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+	}
+	return nil
+}
+
+// text returns the string tok is.
+func (d *jsonDecoder) text(tok json.Token, path string) (string, error) {
+	s, ok := tok.(string)
+	if !ok {
+		return "", d.wrong(path, "a string", tok)
 	}
 	return s, nil
 }
 
-func (d *jsonDecoder) value(raw []byte, v reflect.Value, path string) error {
+// value decodes the value that starts with tok into v.
+func (d *jsonDecoder) value(tok json.Token, v reflect.Value, path string) error {
 	t := v.Type()
 	if t.Kind() == reflect.Pointer {
-		if kindOf(raw) == "null" {
+		if tok == nil {
 			v.SetZero()
 			return nil
 		}
 		p := reflect.New(t.Elem())
-		if err := d.value(raw, p.Elem(), path); err != nil {
+		if err := d.value(tok, p.Elem(), path); err != nil {
 			return err
 		}
 		v.Set(p)
@@ -315,7 +361,7 @@ func (d *jsonDecoder) value(raw []byte, v reflect.Value, path string) error {
 	}
 	switch {
 	case t == typeSecret:
-		s, err := text(raw, path)
+		s, err := d.text(tok, path)
 		if err != nil {
 			return err
 		}
@@ -325,7 +371,7 @@ func (d *jsonDecoder) value(raw []byte, v reflect.Value, path string) error {
 		v.SetZero()
 		return nil
 	case t == typeDuration:
-		s, err := text(raw, path)
+		s, err := d.text(tok, path)
 		if err != nil {
 			return err
 		}
@@ -335,8 +381,8 @@ func (d *jsonDecoder) value(raw []byte, v reflect.Value, path string) error {
 		}
 		v.SetInt(int64(dur))
 		return nil
-	case reflect.PointerTo(t).Implements(reflect.TypeFor[encoding.TextUnmarshaler]()) && t.Implements(typeMarshaler):
-		s, err := text(raw, path)
+	case reflect.PointerTo(t).Implements(typeUnmarshaler) && t.Implements(typeMarshaler):
+		s, err := d.text(tok, path)
 		if err != nil {
 			return err
 		}
@@ -345,7 +391,7 @@ func (d *jsonDecoder) value(raw []byte, v reflect.Value, path string) error {
 		}
 		return nil
 	case isEnum(t):
-		s, err := text(raw, path)
+		s, err := d.text(tok, path)
 		if err != nil {
 			return err
 		}
@@ -362,104 +408,110 @@ func (d *jsonDecoder) value(raw []byte, v reflect.Value, path string) error {
 	}
 	switch t.Kind() {
 	case reflect.Bool:
-		if k := kindOf(raw); k != "a boolean" {
-			return wantJSON(path, "a boolean", raw)
-		}
-		var b bool
-		if err := json.Unmarshal(raw, &b); err != nil {
-			return fmt.Errorf("%s: %w", path, err)
+		b, ok := tok.(bool)
+		if !ok {
+			return d.wrong(path, "a boolean", tok)
 		}
 		v.SetBool(b)
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		if kindOf(raw) != "a number" {
-			return wantJSON(path, "a whole number", raw)
+		num, ok := tok.(json.Number)
+		if !ok {
+			return d.wrong(path, "a whole number", tok)
 		}
-		var n int64
-		if err := json.Unmarshal(raw, &n); err != nil || v.OverflowInt(n) {
-			return fmt.Errorf("%s: %s is not a whole number the field holds", path, bytes.TrimSpace(raw))
+		n, err := strconv.ParseInt(string(num), 10, 64)
+		if err != nil || v.OverflowInt(n) {
+			return fmt.Errorf("%s: %s is not a whole number the field holds", path, num)
 		}
 		v.SetInt(n)
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		if kindOf(raw) != "a number" {
-			return wantJSON(path, "a whole number", raw)
+		num, ok := tok.(json.Number)
+		if !ok {
+			return d.wrong(path, "a whole number", tok)
 		}
-		var n uint64
-		if err := json.Unmarshal(raw, &n); err != nil || v.OverflowUint(n) {
-			return fmt.Errorf("%s: %s is not a whole number the field holds", path, bytes.TrimSpace(raw))
+		n, err := strconv.ParseUint(string(num), 10, 64)
+		if err != nil || v.OverflowUint(n) {
+			return fmt.Errorf("%s: %s is not a whole number the field holds", path, num)
 		}
 		v.SetUint(n)
 	case reflect.String:
-		s, err := text(raw, path)
+		s, err := d.text(tok, path)
 		if err != nil {
 			return err
 		}
 		v.SetString(s)
 	case reflect.Slice:
-		if kindOf(raw) != "an array" {
-			return wantJSON(path, "an array", raw)
+		if tok != json.Delim('[') {
+			return d.wrong(path, "an array", tok)
 		}
-		var items []json.RawMessage
-		if err := json.Unmarshal(raw, &items); err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-		s := reflect.MakeSlice(t, len(items), len(items))
-		for i, item := range items {
-			if err := d.value(item, s.Index(i), fmt.Sprintf("%s[%d]", path, i)); err != nil {
+		s := reflect.MakeSlice(t, 0, 0)
+		var errs []error
+		for i := 0; d.dec.More(); i++ {
+			item, err := d.dec.Token()
+			if err != nil {
 				return err
 			}
+			s = reflect.Append(s, reflect.Zero(t.Elem()))
+			if err := d.value(item, s.Index(i), fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		if _, err := d.dec.Token(); err != nil { // ]
+			return err
 		}
 		v.Set(s)
+		return errors.Join(errs...)
 	case reflect.Struct:
-		return d.object(raw, v, path)
+		return d.object(tok, v, path)
 	default:
+		if err := d.skip(tok); err != nil {
+			return err
+		}
 		return fmt.Errorf("%s: the state document cannot hold a %v", path, t)
 	}
 	return nil
 }
 
-// object decodes a JSON object into struct v: every field once, no other
-// key.
-func (d *jsonDecoder) object(raw []byte, v reflect.Value, path string) error {
-	if kindOf(raw) != "an object" {
-		return wantJSON(path, "an object", raw)
+// object decodes the object that starts with tok into struct v: every
+// field once, no other key.
+func (d *jsonDecoder) object(tok json.Token, v reflect.Value, path string) error {
+	if tok != json.Delim('{') {
+		return d.wrong(path, "an object", tok)
 	}
-	fields, err := jsonFields(v.Type())
+	fields, err := d.fields.get(v.Type())
 	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return errors.Join(fmt.Errorf("%s: %w", path, err), d.skip(tok))
 	}
-	byName := make(map[string]jsonField, len(fields))
-	for _, f := range fields {
-		byName[f.name] = f
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if _, err := dec.Token(); err != nil { // {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	got := map[string]bool{}
 	var errs []error
-	for dec.More() {
-		tok, err := dec.Token()
+	got := make(map[string]bool, len(fields))
+	for d.dec.More() {
+		k, err := d.dec.Token()
 		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
+			return err
 		}
-		key, _ := tok.(string)
-		var val json.RawMessage
-		if err := dec.Decode(&val); err != nil {
-			return fmt.Errorf("%s.%s: %w", path, key, err)
+		key, _ := k.(string)
+		val, err := d.dec.Token()
+		if err != nil {
+			return err
 		}
-		f, ok := byName[key]
+		i := slices.IndexFunc(fields, func(f jsonField) bool { return f.name == key })
 		switch {
-		case !ok:
+		case i < 0:
 			errs = append(errs, fmt.Errorf("%s: unknown field %q", path, key))
-			continue
 		case got[key]:
 			errs = append(errs, fmt.Errorf("%s: field %q is given twice", path, key))
+		default:
+			got[key] = true
+			if err := d.value(val, v.FieldByIndex(fields[i].index), path+"."+key); err != nil {
+				errs = append(errs, err)
+			}
 			continue
 		}
-		got[key] = true
-		if err := d.value(val, v.FieldByIndex(f.index), path+"."+key); err != nil {
-			errs = append(errs, err)
+		if err := d.skip(val); err != nil {
+			return err
 		}
+	}
+	if _, err := d.dec.Token(); err != nil { // }
+		return err
 	}
 	for _, f := range fields {
 		if !got[f.name] {

@@ -400,7 +400,7 @@ func (l *loader) connections() {
 			}
 		}
 		if _, dup := t.conns[fold(d.Name)]; dup {
-			l.bad("%s: the name is given twice (API-7)", where)
+			l.bad("%s: the name is given twice", where)
 			continue
 		}
 		c := &connection{

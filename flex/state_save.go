@@ -61,7 +61,7 @@ func (t *Tenant) Save(w io.Writer) error {
 	doc.Checksum = checksumPlaceholder
 	b, err := encodeJSON(doc)
 	if err == nil {
-		err = sealDocument(b)
+		err = sealSaved(b)
 	}
 	if err != nil {
 		return &Error{Kind: ErrInvalid, Op: op, Object: "tenant " + t.id, Err: err}
@@ -174,10 +174,10 @@ func (t *Tenant) snapshotState() (*stateDoc, []secretOut) {
 		s := t.subs[k]
 		doc.Subscriptions = append(doc.Subscriptions, subscriptionDoc{Name: s.name, AzureID: s.azureID})
 	}
-	for _, k := range sortedKeys(t.conns) {
-		doc.Connections = append(doc.Connections, connectionDoc{})
-		cd := &doc.Connections[len(doc.Connections)-1]
-		secrets = append(secrets, t.connectionDoc(t.conns[k], cd)...)
+	doc.Connections = make([]connectionDoc, len(t.conns))
+	for i, k := range sortedKeys(t.conns) {
+		// The secrets point into doc.Connections, which is not grown.
+		secrets = append(secrets, t.connectionDoc(t.conns[k], &doc.Connections[i])...)
 	}
 	for _, k := range sortedKeys(t.cmKeys) {
 		key := t.cmKeys[k]

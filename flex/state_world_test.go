@@ -459,3 +459,9 @@ func (w *world) reconciled(t tb, when string) {
 		t.Fatalf("Reconcile %s: orphans %v, strays %v, missing %v", when, r.Orphans, r.Strays, r.Missing)
 	}
 }
+
+// catalogAdd is the request to add users to a catalog that is not
+// domain-joined.
+func catalogAdd(users int) catalog.AddMachinesRequest {
+	return catalog.AddMachinesRequest{Users: users}
+}
