@@ -31,3 +31,11 @@ func ExampleProvider() {
 	// Complete [10.8.0.0/24] <nil>
 	// flex-vnet connection/managed
 }
+
+func ExampleProvider_Subscription() {
+	// The subscription New was given; resources of other subscriptions get
+	// clients of their own on first use.
+	p := exampleProvider()
+	fmt.Println(p.Subscription())
+	// Output: 00000000-0000-0000-0000-000000000001
+}
