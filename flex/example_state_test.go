@@ -46,7 +46,7 @@ func stateExampleTenant(opts ...flex.Option) (*flex.Tenant, *fake.Cloud, []flex.
 	return tn, cloud, opts
 }
 
-func ExampleTenant_Save() {
+func ExampleTenant_Save_elsewhere() {
 	ctx := context.Background()
 	tn, cloud, opts := stateExampleTenant()
 
@@ -73,7 +73,7 @@ func ExampleTenant_Save() {
 	// the cloud is as the state says: true
 }
 
-func ExampleLoad() {
+func ExampleLoad_refused() {
 	tn, cloud, opts := stateExampleTenant()
 	var state bytes.Buffer
 	if err := tn.Save(&state); err != nil {
@@ -92,7 +92,7 @@ func ExampleLoad() {
 	// true Load state document: invalid request: the checksum does not match the document: it was changed or damaged after it was saved
 }
 
-func ExampleWithStateKey() {
+func ExampleWithStateKey_sealed() {
 	ctx := context.Background()
 	key := make([]byte, flex.StateKeySize)
 	if _, err := rand.Read(key); err != nil {
@@ -129,7 +129,7 @@ func ExampleWithStateKey() {
 	// with the key: <nil>
 }
 
-func ExampleTenant_Reconcile() {
+func ExampleTenant_Reconcile_behindItsBack() {
 	ctx := context.Background()
 	tn, cloud, _ := stateExampleTenant()
 
