@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/daasflex/daasflex/catalog"
 	"github.com/daasflex/daasflex/fake"
 	"github.com/daasflex/daasflex/flex"
 	"github.com/daasflex/daasflex/image"
@@ -108,5 +109,41 @@ func BenchmarkProvider(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// BenchmarkTenantJourney measures a Tenant's catalog lifecycle (create a
+// multi-session catalog of two machines, list its machines, delete it)
+// through the azure provider and the fake servers against the in-memory
+// cloud directly:
+//
+//	go test -run='^$' -bench=BenchmarkTenantJourney -benchmem -benchtime=20x ./azure
+func BenchmarkTenantJourney(b *testing.B) {
+	for _, name := range []string{"fake", "azure"} {
+		b.Run(name, func(b *testing.B) {
+			var p flex.Provider = fake.New()
+			if name == "azure" {
+				p, _ = newProvider(b)
+			}
+			ctx := b.Context()
+			tn := flex.NewTenant(p, flex.WithID("contoso"))
+			if _, err := tn.AddSubscription(ctx, flex.SubscriptionSpec{Name: "Main", AzureID: sub}); err != nil {
+				b.Fatal(err)
+			}
+			spec := salesSpec()
+			b.ReportAllocs()
+			for b.Loop() {
+				c, err := tn.CreateCatalog(ctx, spec)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if ms, err := tn.Machines(ctx, c.Name); err != nil || len(ms) != 2 {
+					b.Fatal(len(ms), err)
+				}
+				if err := tn.DeleteCatalog(ctx, c.Name, catalog.DeleteAck{Catalog: c.Name, MachinesDestroyed: true, Irreversible: true}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@ package azure
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"strings"
 	"sync"
@@ -108,6 +109,11 @@ func New(subscriptionID string, cred azcore.TokenCredential, opts *Options) (*Pr
 	}
 	if p.vaultHost == "" {
 		p.vaultHost = DefaultKeyVaultSuffix
+	}
+	if f := opts.PollFrequency; f < 0 || (f > 0 && f < time.Second && flag.Lookup("test.v") == nil) {
+		// PollUntilDone refuses less than 1 s outside tests: say so now
+		// rather than at the first long-running operation.
+		return nil, &flex.Error{Kind: flex.ErrInvalid, Op: "New", Err: fmt.Errorf("azure: PollFrequency %v: want 0 (the SDK's default) or at least 1s", f)}
 	}
 	if opts.PollFrequency > 0 {
 		p.poll = &runtime.PollUntilDoneOptions{Frequency: opts.PollFrequency}

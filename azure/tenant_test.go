@@ -66,17 +66,7 @@ func TestTenantJourney(t *testing.T) {
 	if _, err := tn.AddSubscription(ctx, flex.SubscriptionSpec{Name: "Main", AzureID: sub}); err != nil {
 		t.Fatal(err)
 	}
-	persona, _ := quota.PersonaByName(quota.TaskWorkerMedium)
-	users := make([]string, 16)
-	for i := range users {
-		users[i] = fmt.Sprintf("user%02d@example.com", i+1)
-	}
-	spec := flex.CatalogSpec{Spec: catalog.Spec{
-		Name: "Sales", Persona: persona, MachineType: quota.MultiSessionMachine, Users: users,
-		Subscription: "Main", Region: region, Domain: image.NonDomainJoined,
-		NamingScheme: "SALES-##", Connectivity: catalog.GatewayService,
-		Schedule: catalog.WorkSchedule{TimeZone: "UTC"},
-	}, Image: "Windows Server 2022 (multi-session)"}
+	spec := salesSpec()
 	c, err := tn.CreateCatalog(ctx, spec)
 	if err != nil {
 		t.Fatalf("CreateCatalog through the azure provider: %v", err)
@@ -123,4 +113,20 @@ func TestTenantJourney(t *testing.T) {
 		t.Errorf("only %d faults injected in %d requests; the journey is too short to prove recovery", tr.injected, tr.n)
 	}
 	t.Logf("%d requests, %d of them answered with an injected 429/503/500", tr.n, tr.injected)
+}
+
+// salesSpec is a multi-session catalog of 16 users, two machines, with No
+// connectivity.
+func salesSpec() flex.CatalogSpec {
+	persona, _ := quota.PersonaByName(quota.TaskWorkerMedium)
+	users := make([]string, 16)
+	for i := range users {
+		users[i] = fmt.Sprintf("user%02d@example.com", i+1)
+	}
+	return flex.CatalogSpec{Spec: catalog.Spec{
+		Name: "Sales", Persona: persona, MachineType: quota.MultiSessionMachine, Users: users,
+		Subscription: "Main", Region: region, Domain: image.NonDomainJoined,
+		NamingScheme: "SALES-##", Connectivity: catalog.GatewayService,
+		Schedule: catalog.WorkSchedule{TimeZone: "UTC"},
+	}, Image: "Windows Server 2022 (multi-session)"}
 }
