@@ -1084,15 +1084,18 @@ func (t *Tenant) DeleteCatalog(ctx context.Context, name string, ack catalog.Del
 	}
 	for _, m := range c.machines {
 		if m.busy != "" {
+			// Read under the lock: the operation holding the machine writes them.
+			machine, busy := m.m.Name, m.busy
 			t.mu.Unlock()
-			return Errorf(ErrBusy, op, obj, "machine %q is %s; try again when it is done", m.m.Name, m.busy)
+			return Errorf(ErrBusy, op, obj, "machine %q is %s; try again when it is done", machine, busy)
 		}
 	}
 	l := c.location
 	last := len(l.catalogs) == 1
 	if last && l.busy != "" {
+		location, busy := l.name, l.busy
 		t.mu.Unlock()
-		return Errorf(ErrBusy, op, obj, "its resource location %q is %s; try again when it is done", l.name, l.busy)
+		return Errorf(ErrBusy, op, obj, "its resource location %q is %s; try again when it is done", location, busy)
 	}
 	res, err := t.ledger.Reserve(removalChange(c, l, last))
 	if err != nil {

@@ -42,8 +42,9 @@ func (t *Tenant) DeleteConnection(ctx context.Context, name string) error {
 		return Errorf(ErrNotFound, op, obj, "the tenant has no connection named %q", name)
 	}
 	if c.busy {
+		busyErr := Errorf(ErrBusy, op, c.object(), "%s is %s; try again when it completes", c.object(), c.status.State.DisplayName()) // built under the lock: it reads fields others write
 		t.mu.Unlock()
-		return Errorf(ErrBusy, op, c.object(), "%s is %s; try again when it completes", c.object(), c.status.State.DisplayName())
+		return busyErr
 	}
 	if users := t.connUsers(c); len(users) > 0 {
 		t.mu.Unlock()

@@ -366,22 +366,6 @@ func ExampleWithRetryWait() {
 	// <nil> [30s 30s] 09:01:00
 }
 
-func ExampleWithStateKey() {
-	key := bytes.Repeat([]byte{7}, flex.StateKeySize) // keep the real key in a vault
-	t, cloud := exampleOneSub(flex.WithStateKey(key))
-	var doc bytes.Buffer
-	if err := t.Save(&doc); err != nil {
-		panic(err)
-	}
-	_, err := flex.Load(bytes.NewReader(doc.Bytes()), cloud.Scope("contoso"), flex.WithStateKey(key))
-	fmt.Println(err)
-	_, err = flex.Load(bytes.NewReader(doc.Bytes()), cloud.Scope("contoso"), flex.WithStateKey(make([]byte, 16)))
-	fmt.Println(err != nil)
-	// Output:
-	// <nil>
-	// true
-}
-
 // concurrency is a provider that counts how many VM Puts run at once.
 type concurrency struct {
 	flex.Provider
@@ -529,29 +513,6 @@ func ExampleTenant() {
 	// Output:
 	// Apps Active 3 <nil>
 	// 1 catalog, 3 VDAs
-}
-
-func ExampleLoad() {
-	// Save the control plane, then carry on from the document later.
-	t, cloud, _ := exampleCatalogs()
-	ctx := context.Background()
-	if _, err := t.CreateCatalog(ctx, exampleApps()); err != nil {
-		panic(err)
-	}
-	var doc bytes.Buffer
-	if err := t.Save(&doc); err != nil {
-		panic(err)
-	}
-	t2, err := flex.Load(&doc, cloud.Scope("contoso"))
-	if err != nil {
-		panic(err)
-	}
-	cs, _ := t2.Catalogs(ctx)
-	for _, c := range cs {
-		fmt.Println(t2.ID(), c.Name, c.State, c.Summary.Total)
-	}
-	// Output:
-	// contoso Apps Active 3
 }
 
 func ExampleNewTenant() {
@@ -781,18 +742,6 @@ func ExampleTenant_RunDue() {
 	// 3 snapshots
 }
 
-func ExampleTenant_Save() {
-	t, _, _ := exampleTroubleshooting()
-	var doc bytes.Buffer
-	if err := t.Save(&doc); err != nil {
-		panic(err)
-	}
-	// No secret is written in clear: without a state key they are left out.
-	fmt.Println(doc.Len() > 0, strings.Contains(doc.String(), "Zq8!vT3#pL0-sekrit"))
-	// Output:
-	// true false
-}
-
 func ExampleTenant_SaveFile() {
 	t, cloud := exampleOneSub()
 	dir, err := os.MkdirTemp("", "flexstate")
@@ -914,35 +863,6 @@ func ExampleTroubleshootingActions() {
 	fmt.Println(flex.TroubleshootingActions())
 	// Output:
 	// [CollectLogs CheckHealth RestartMachine]
-}
-
-func ExampleTenant_Reconcile() {
-	// A VNet left behind by a connection the tenant no longer knows of,
-	// found by its tags and removed.
-	t, cloud := exampleOneSub()
-	ctx := context.Background()
-	if _, err := t.CreateConnection(ctx, "Citrix Managed", exampleManaged); err != nil {
-		panic(err)
-	}
-	const sub = "22222222-2222-2222-2222-222222222222"
-	tags := map[string]string{flex.TagTenant: "contoso", flex.TagOwner: "connection/old"}
-	_, _ = cloud.Put(ctx, &flex.ResourceGroup{Meta: flex.Meta{ID: flex.GroupID(sub, "flex-old"), Region: network.WestEurope, Tags: tags}})
-	_, _ = cloud.Put(ctx, &flex.VirtualNetwork{
-		Meta:         flex.Meta{ID: flex.ResourceID{Subscription: sub, ResourceGroup: "flex-old", Type: flex.TypeVirtualNetwork, Name: "old"}, Region: network.WestEurope, Tags: tags},
-		AddressSpace: []netip.Prefix{netip.MustParsePrefix("10.9.0.0/24")},
-	})
-	r, err := t.Reconcile(ctx, flex.ReconcileOptions{})
-	fmt.Println(len(r.Orphans), len(r.Strays), len(r.Missing), err)
-	for _, o := range r.Orphans {
-		fmt.Println(o)
-	}
-	r, err = t.Reconcile(ctx, flex.ReconcileOptions{RemoveOrphans: true})
-	fmt.Println(r.Removed, err)
-	// Output:
-	// 2 0 0 <nil>
-	// /subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/flex-old (owner connection/old)
-	// /subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/flex-old/providers/Microsoft.Network/virtualNetworks/old (owner connection/old)
-	// [/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/flex-old] <nil>
 }
 
 func ExampleReconcileReport_Clean() {

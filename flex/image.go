@@ -442,8 +442,9 @@ func (t *Tenant) DeleteImage(ctx context.Context, subscription, name string) err
 		return err
 	}
 	if o.busy != "" {
+		busyErr := Errorf(ErrBusy, op, imageObject(o.img.Name), "image %q is busy with %s", o.img.Name, o.busy) // built under the lock: it reads fields others write
 		t.mu.Unlock()
-		return Errorf(ErrBusy, op, imageObject(o.img.Name), "image %q is busy with %s", o.img.Name, o.busy)
+		return busyErr
 	}
 	{
 		users := t.imageCatalogs(o.sub, o.img.Name)

@@ -580,8 +580,9 @@ func (t *Tenant) AddConnectors(ctx context.Context, location string, req Connect
 		return ResourceLocation{}, Errorf(ErrInvalid, op, obj, "%s", strings.Join(problems, "\n"))
 	}
 	if l.busy != "" {
+		busyErr := Errorf(ErrBusy, op, obj, "the resource location is %s; try again when it is done", l.busy) // built under the lock: it reads fields others write
 		t.mu.Unlock()
-		return ResourceLocation{}, Errorf(ErrBusy, op, obj, "the resource location is %s; try again when it is done", l.busy)
+		return ResourceLocation{}, busyErr
 	}
 	groupName := req.ResourceGroup
 	if groupName == "" {
@@ -656,8 +657,9 @@ func (t *Tenant) RestartConnector(ctx context.Context, location, connector strin
 	}
 	obj := fmt.Sprintf("connector %q", c.name)
 	if c.state == ConnectorRebooting || c.state == ConnectorDeleting || c.state == ConnectorProvisioning {
+		busyErr := Errorf(ErrBusy, op, obj, "the connector is %v; try again when it is done", c.state) // built under the lock: it reads fields others write
 		t.mu.Unlock()
-		return ResourceLocation{}, Errorf(ErrBusy, op, obj, "the connector is %v; try again when it is done", c.state)
+		return ResourceLocation{}, busyErr
 	}
 	var warns []network.Warning
 	for _, o := range l.connectors {
@@ -726,8 +728,9 @@ func (t *Tenant) DeleteConnector(ctx context.Context, location, connector string
 	obj := fmt.Sprintf("connector %q", c.name)
 	switch {
 	case c.state == ConnectorRebooting || c.state == ConnectorDeleting || c.state == ConnectorProvisioning:
+		busyErr := Errorf(ErrBusy, op, obj, "the connector is %v; try again when it is done", c.state) // built under the lock: it reads fields others write
 		t.mu.Unlock()
-		return Errorf(ErrBusy, op, obj, "the connector is %v; try again when it is done", c.state)
+		return busyErr
 	case c.state.Available():
 		others := 0
 		for _, o := range l.connectors {
