@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/daasflex/daasflex/flex"
+	"github.com/daasflex/daasflex/rule"
 )
 
 // RULE ADM-1: the docs' permission table, as data, and what each role may do.
@@ -79,4 +80,13 @@ func ExampleAsAdmin() {
 	a, _ := flex.AdminFrom(ctx)
 	fmt.Println(a, flex.FlexAccess(a.Role))
 	// Output: rita (Read Only Administrator) Read-only
+}
+
+// RULE ADM-1: the refusal carries its rule as a violation.
+func TestADM1RefusalCarriesTheRule(t *testing.T) {
+	ro := flex.AsAdmin(context.Background(), flex.Admin{Name: "rita", Role: flex.ReadOnlyAdministrator})
+	_, err := flex.NewTenant(nil).AddSubscription(ro, flex.SubscriptionSpec{Name: "Main", AzureID: "0000"})
+	if got := rule.IDs(err); len(got) != 1 || got[0] != "ADM-1" {
+		t.Errorf("rule.IDs(%v) = %v, want [ADM-1]", err, got)
+	}
 }

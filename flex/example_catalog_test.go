@@ -24,7 +24,9 @@ func exampleCatalogs() (*flex.Tenant, *fake.Cloud, *fake.Clock) {
 	ctx := context.Background()
 	clock := fake.NewClock(time.Date(2026, 5, 11, 9, 0, 0, 0, time.UTC))
 	cloud := fake.New(fake.WithClock(clock))
-	t := flex.NewTenant(cloud.Scope("contoso"), flex.WithID("contoso"), flex.WithClock(clock.Now))
+	// One worker: machines are made in name order and get their addresses
+	// in that order, so the examples print the same addresses every run.
+	t := flex.NewTenant(cloud.Scope("contoso"), flex.WithID("contoso"), flex.WithClock(clock.Now), flex.WithWorkers(1))
 	if _, err := t.AddSubscription(ctx, flex.SubscriptionSpec{Name: "Citrix Managed", AzureID: "22222222-2222-2222-2222-222222222222"}); err != nil {
 		panic(err)
 	}

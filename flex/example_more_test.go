@@ -302,7 +302,7 @@ func ExampleWithOwner() {
 	s, err := t.AddSubscription(admin, spec)
 	fmt.Println(s.Name, err)
 	// Output:
-	// true []
+	// true [ADM-1]
 	// Citrix Managed <nil>
 }
 

@@ -739,8 +739,9 @@ func (t *Tenant) DeleteConnector(ctx context.Context, location, connector string
 			}
 		}
 		if others < 2 {
+			refusal := refuse(ErrPrecondition, op, obj, "RL-3", "deleting it would leave %d available connector(s) in resource location %q; at least two must remain, add connectors first", others, l.name)
 			t.mu.Unlock()
-			return Errorf(ErrPrecondition, op, obj, "RL-3: deleting it would leave %d available connector(s) in resource location %q; at least two must remain, add connectors first", others, l.name)
+			return refusal
 		}
 	}
 	prev := c.state

@@ -9,6 +9,7 @@ import (
 
 	"github.com/daasflex/daasflex/catalog"
 	"github.com/daasflex/daasflex/flex"
+	"github.com/daasflex/daasflex/rule"
 	"github.com/daasflex/daasflex/secret"
 	"github.com/google/go-cmp/cmp"
 )
@@ -121,7 +122,7 @@ func TestResourceLocations(t *testing.T) {
 	t.Run("RL-3 deleting an available connector leaves at least two available", func(t *testing.T) {
 		// WESTXCC-02 is unavailable: two available remain.
 		err := e.tn.DeleteConnector(e.ctx, "West", "WESTXCC-01")
-		if !errors.Is(err, flex.ErrPrecondition) || !strings.Contains(err.Error(), "RL-3") {
+		if !errors.Is(err, flex.ErrPrecondition) || !rule.Has(err, "RL-3") {
 			t.Errorf("deleting one of two available = %v, want ErrPrecondition RL-3", err)
 		}
 		// An unavailable connector can always go.

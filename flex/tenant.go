@@ -156,8 +156,8 @@ func (t *Tenant) authorize(ctx context.Context, op string, write bool) error {
 		need = FullAccess
 	}
 	if FlexAccess(a.Role) < need {
-		return Errorf(ErrPrecondition, op, "administrator "+a.String(),
-			"ADM-1: a %s has %s access to Flex; %s needs %s", a.Role, FlexAccess(a.Role), op, need)
+		return refuse(ErrPrecondition, op, "administrator "+a.String(),
+			"ADM-1", "a %s has %s access to Flex; %s needs %s", a.Role, FlexAccess(a.Role), op, need)
 	}
 	return nil
 }

@@ -48,7 +48,7 @@ func (d Decision) Allowed() bool { return d.Access == Allow }
 // ", default" added for Azure's default rules.
 func (d Decision) String() string {
 	if d.Rule == "" {
-		return string(d.Access) + " (no rule applies)"
+		return d.Access.String() + " (no rule applies)"
 	}
 	def := ""
 	if d.Default {

@@ -261,3 +261,9 @@ func TestEvaluateDefaultRulesExplicit(t *testing.T) {
 		}
 	})
 }
+
+func TestDecisionStringWithoutARule(t *testing.T) {
+	if got := (network.Decision{Access: network.Deny}).String(); got != "Deny (no rule applies)" {
+		t.Errorf("String() = %q", got)
+	}
+}
