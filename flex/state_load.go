@@ -363,7 +363,7 @@ func (l *loader) connections() {
 		if d.Region != specRegion(spec) || !validRegion(d.Region) {
 			l.bad("%s: region %q: want the spec's, %q, a region Flex supports (REG-1, REG-2)", where, d.Region, specRegion(spec))
 		}
-		l.status(where, d.Status, kind, d.Managed)
+		l.status(where, d.Status, kind)
 		ranges := d.Ranges
 		for _, p := range ranges {
 			if !p.IsValid() || !p.Addr().Is4() || p != p.Masked() {
@@ -480,17 +480,15 @@ func (l *loader) spec(where string, d connectionDoc) (network.Spec, bool) {
 	return spec, true
 }
 
-// status checks a connection's status: its kind's, in a state that is
-// not work in flight, with a transaction ID.
-func (l *loader) status(where string, s network.Status, kind network.Kind, managed bool) {
+// status checks a connection's status: its kind's, in a connection state,
+// with a transaction ID. A connection may be saved Provisioning or
+// Deleting: it is stuck there (NET-12), as no work on it was in flight.
+func (l *loader) status(where string, s network.Status, kind network.Kind) {
 	if s.Kind != kind {
 		l.bad("%s: status of kind %q; the spec is %q", where, s.Kind, kind)
 	}
-	switch {
-	case !slices.Contains(network.States(), s.State):
+	if !slices.Contains(network.States(), s.State) {
 		l.bad("%s: state %q is not a connection state (API-2)", where, s.State)
-	case s.State == network.StateProvisioning || s.State == network.StateDeleting || s.State == network.StatePending && !managed:
-		l.bad("%s: state %s is work in flight, which is never saved", where, s.State)
 	}
 	if s.TransactionID == "" {
 		l.bad("%s: status without a transaction ID (NET-12)", where)
@@ -575,9 +573,8 @@ func (l *loader) images() {
 		if d.Created.IsZero() {
 			l.bad("%s: no creation time", where)
 		}
-		if (d.State == image.BuilderActive || d.State == image.BuilderStopped) && (d.Builder == nil || !d.Builder.VM) {
-			l.bad("%s: state %s without its build machine (IMG-3)", where, d.State)
-		}
+		// An image BuilderActive or BuilderStopped has lost its build
+		// machine when deleting it failed after the machine went.
 		if d.State == image.Ready && (d.Builder != nil || !d.ManagedImage) {
 			l.bad("%s: a Ready image has its managed image and no build machine (IMG-3)", where)
 		}
@@ -1069,11 +1066,22 @@ func (l *loader) rdpAccess() {
 	for _, d := range l.doc.RDPAccess {
 		where := rdpObject(d.Connection)
 		s := l.sub(where, d.Subscription)
-		c := l.realConn(where, d.Connection, s)
 		if !d.Source.IsValid() || d.Source != d.Source.Masked() || d.Source.Bits() < ipam.MinRDPSourceBits || d.Enabled.IsZero() {
 			l.bad("%s: range %s enabled %v: want a canonical range of at most /%d (TRB-3)", where, d.Source, d.Enabled, ipam.MinRDPSourceBits)
 		}
-		if s == nil || c == nil {
+		if s == nil {
+			continue
+		}
+		// DeleteConnection does not count RDP access among a connection's
+		// users, so RDP access may outlive its connection. It then refers
+		// to the deleted connection, which has no subnets left, as the
+		// saved Tenant's does.
+		c := t.conns[fold(d.Connection)]
+		switch {
+		case c == nil:
+			c = &connection{name: d.Connection, sub: s.name, azureID: s.azureID, gone: true}
+		case c.managed || c.sub != s.name:
+			l.bad("%s: connection %q is not a connection of subscription %q", where, d.Connection, s.name)
 			continue
 		}
 		if _, dup := t.rdpAccess[fold(d.Connection)]; dup {

@@ -88,8 +88,12 @@ func (t *Tenant) inFlight() []string {
 			out = append(out, fmt.Sprintf("subscription %q", s.name))
 		}
 	}
+	// A connection changes with busy set; a managed network is made
+	// within its owner's work, which shows below. A connection that is
+	// Provisioning or Deleting without being busy is stuck there (NET-12):
+	// that is its state, and it is saved.
 	for _, c := range t.conns {
-		if c.busy || c.status.State == network.StateProvisioning || c.status.State == network.StateDeleting {
+		if c.busy {
 			out = append(out, c.object())
 		}
 	}

@@ -38,17 +38,33 @@ func TestSaveLoadSmoke(t *testing.T) {
 }
 
 // TestSaveLoadRoundTripProperty: for random Tenants grown by random
-// sequences of operations, Load of Save gives a Tenant whose every view
-// equals the original's and which saves the same document; the cloud
-// holds exactly what the loaded Tenant expects (Reconcile reports nothing);
-// and the loaded Tenant carries on: machines are added and catalogs
-// deleted with nothing orphaned or missing.
+// sequences of operations, some meeting injected cloud faults, Load of
+// Save gives a Tenant whose every view equals the original's, which saves
+// the same document and finds the cloud as the original does (Reconcile
+// reports the same); without faults the cloud holds exactly what the
+// state says. The loaded Tenant carries on: machines are added and
+// catalogs deleted, with nothing orphaned or missing.
 func TestSaveLoadRoundTripProperty(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		w := newWorld(t, rapid.SampledFrom([][]byte{nil, stKey}).Draw(rt, "state key"))
 		w.grow(t, rt, rapid.IntRange(1, 24).Draw(rt, "steps"))
-		got := roundTrip(rt, w.tn, w.prov, w.opts...)
+		original := w.tn
+		got := roundTrip(rt, original, w.prov, w.opts...)
+		want, err := original.Reconcile(w.ctx, flex.ReconcileOptions{})
+		if err != nil {
+			rt.Fatalf("Reconcile of the original: %v", err)
+		}
 		w.tn = got
+		r, err := got.Reconcile(w.ctx, flex.ReconcileOptions{})
+		if err != nil {
+			rt.Fatalf("Reconcile of the loaded Tenant: %v", err)
+		}
+		if diff := cmp.Diff(want, r); diff != "" {
+			rt.Fatalf("the loaded Tenant reconciles otherwise (-original +loaded):\n%s", diff)
+		}
+		if w.faulted {
+			return
+		}
 		w.reconciled(rt, "after Load")
 		w.carryOn(rt)
 		w.reconciled(rt, "after carrying on")

@@ -2,11 +2,13 @@ package flex_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -48,10 +50,14 @@ type world struct {
 	cloud *fake.Cloud
 	clock *fake.Clock
 	prov  flex.Provider
-	tn    *flex.Tenant
-	opts  []flex.Option
-	hub   network.ResourceID
-	next  int // the next connection's number: its ranges and customer VNet
+	flaky *flaky
+	// faulted reports whether grow injected a fault, which may leave
+	// resources behind or missing.
+	faulted bool
+	tn      *flex.Tenant
+	opts    []flex.Option
+	hub     network.ResourceID
+	next    int // the next connection's number: its ranges and customer VNet
 }
 
 // newWorld returns a world of tenant "st" with subscription Prod, and the
@@ -60,7 +66,8 @@ func newWorld(t testing.TB, key []byte) *world {
 	t.Helper()
 	w := &world{ctx: context.Background(), clock: fake.NewClock(stStart)}
 	w.cloud = fake.New(fake.WithClock(w.clock))
-	w.prov = w.cloud.Scope(stTenant)
+	w.flaky = &flaky{Provider: w.cloud.Scope(stTenant), put: map[flex.ResourceType]int{}, del: map[flex.ResourceType]int{}}
+	w.prov = w.flaky
 	w.opts = []flex.Option{flex.WithID(stTenant), flex.WithClock(w.clock.Now), flex.WithWorkers(2),
 		flex.WithRandom(&lockedReader{r: rand.NewChaCha8([32]byte{9})})}
 	if key != nil {
@@ -346,6 +353,56 @@ func (w *world) grow(t testing.TB, rt *rapid.T, n int) {
 				}
 			}
 		},
+		"fault": func() {
+			typ := rapid.SampledFrom([]flex.ResourceType{flex.TypeVirtualMachine, flex.TypeNATGateway, flex.TypeRouteTable,
+				flex.TypeHubConnection, flex.TypeSecurityGroup, flex.TypeVirtualNetwork, flex.TypeImage, flex.TypeKey,
+				flex.TypeResourceGroup, flex.TypeSnapshot}).Draw(rt, "fails")
+			w.flaky.arm(typ, rapid.Bool().Draw(rt, "on delete"))
+			w.faulted = true
+		},
+		"domain": func() {
+			// A domain-joined catalog on a peering, and what comes with it:
+			// a bastion, RDP access, connectors.
+			var conn string
+			for _, c := range connectionsOf(tn) {
+				if c.Kind == network.KindVnetPeering && c.Status.State.AllowsCatalogs() {
+					conn = c.Name
+				}
+			}
+			if conn == "" {
+				conn = "corp"
+				if _, err := tn.CreateConnection(ctx, stSub, w.peeringSpec(t, conn)); err != nil {
+					return
+				}
+			}
+			name := rapid.SampledFrom([]string{"Site", "Plant"}).Draw(rt, "catalog")
+			_, _ = tn.CreateCatalog(ctx, catalogSpec(name, rapid.SampledFrom([]string{"multi", "static"}).Draw(rt, "persona"), rapid.IntRange(1, 3).Draw(rt, "users"), conn, true, ""))
+			switch rapid.IntRange(0, 5).Draw(rt, "then") {
+			case 0:
+				_, _ = tn.CreateBastion(ctx, flex.BastionSpec{Catalog: name, Username: "trbadmin", Password: secret.New(stBastion), Source: netip.MustParsePrefix("198.51.100.0/28")})
+			case 1:
+				_, _ = tn.BastionAction(ctx, stSub, conn, rapid.SampledFrom([]flex.PowerAction{flex.Start, flex.PowerOff}).Draw(rt, "power"))
+			case 2:
+				_, _ = tn.EnableRDPAccess(ctx, flex.RDPAccessSpec{Catalog: name, Source: netip.MustParsePrefix("203.0.113.0/28")})
+			case 3:
+				_ = tn.DisableRDPAccess(ctx, stSub, conn)
+			case 4:
+				if l, ok := pick(rt, "location", locationsOf(tn)); ok {
+					_, _ = tn.AddConnectors(ctx, l.Name, flex.ConnectorRequest{Count: 1, ServiceAccount: `CORP\svc-flex`, Password: secret.New(stPassword),
+						ResourceGroup: rapid.SampledFrom([]string{"", "connectors-rg"}).Draw(rt, "group")})
+				}
+			default:
+				if l, ok := pick(rt, "location", locationsOf(tn)); ok {
+					if cn, ok := pick(rt, "connector", l.Connectors); ok {
+						if rapid.Bool().Draw(rt, "delete") {
+							_ = tn.DeleteConnector(ctx, l.Name, cn.Name)
+						} else {
+							_, _ = tn.RestartConnector(ctx, l.Name, cn.Name)
+						}
+					}
+				}
+			}
+		},
 		"time": func() {
 			w.clock.Advance(time.Duration(rapid.IntRange(1, 30).Draw(rt, "hours")) * time.Hour)
 			_, _ = tn.RunDue(ctx)
@@ -378,6 +435,59 @@ func (w *world) grow(t testing.TB, rt *rapid.T, n int) {
 	for range n {
 		ops[rapid.SampledFrom(keys).Draw(rt, "op")]()
 	}
+	w.flaky.disarm()
+}
+
+// flaky is a world's provider: armed, it fails the next Put or Delete of
+// a resource type, once, with an error the Tenant does not retry.
+type flaky struct {
+	flex.Provider
+	mu       sync.Mutex
+	put, del map[flex.ResourceType]int
+}
+
+func (f *flaky) arm(t flex.ResourceType, onDelete bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if onDelete {
+		f.del[t]++
+	} else {
+		f.put[t]++
+	}
+}
+
+func (f *flaky) disarm() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	clear(f.put)
+	clear(f.del)
+}
+
+// fails reports whether the armed fault of type t in m fires now.
+func (f *flaky) fails(m map[flex.ResourceType]int, t flex.ResourceType) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if m[t] > 0 {
+		m[t]--
+		return true
+	}
+	return false
+}
+
+var errInjected = &flex.Error{Kind: flex.ErrConflict, Op: "injected", Err: errors.New("injected fault")}
+
+func (f *flaky) Put(ctx context.Context, r flex.Resource) (flex.Resource, error) {
+	if f.fails(f.put, r.Metadata().ID.Type) {
+		return nil, errInjected
+	}
+	return f.Provider.Put(ctx, r)
+}
+
+func (f *flaky) Delete(ctx context.Context, id flex.ResourceID) error {
+	if f.fails(f.del, id.Type) {
+		return errInjected
+	}
+	return f.Provider.Delete(ctx, id)
 }
 
 // readyImages returns the Ready images of session type s, of
