@@ -48,14 +48,14 @@ var mdlSecrets = []string{mdlADPassword, mdlPSK}
 var mdlStart = time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC)
 
 // mdlLimits are small limits, so that a short sequence reaches them: LIM-2
-// at 3 catalogs, LIM-3 at 2 resource locations, LIM-4 at 300 VDAs per
-// subscription, LIM-1 and LIM-6 as configured by default (a location
-// serves 1 domain).
+// at 3 catalogs, LIM-3 at 2 resource locations, LIM-4 at 60 VDAs per
+// subscription (near at 54, LIM-5), LIM-1 and LIM-6 as configured by
+// default (a location serves 1 domain).
 func mdlLimits() quota.Limits {
 	l := quota.DefaultLimits()
 	l.CatalogsPerTenant = 3
 	l.ResourceLocationsPerTenant = 2
-	l.VDAsPerSubscription = 300
+	l.VDAsPerSubscription = 60
 	return l
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/daasflex/daasflex/naming"
 	"github.com/daasflex/daasflex/network"
 	"github.com/daasflex/daasflex/quota"
+	"github.com/daasflex/daasflex/rule"
 	"github.com/daasflex/daasflex/secret"
 )
 
@@ -37,8 +38,8 @@ import (
 // once. A simple model records what should exist: subscriptions,
 // connections with their ranges, catalogs with their machine counts,
 // members and snapshots. It is updated from each operation's result; an
-// operation that fails changes nothing in it. After every step
-// (mdlInvariants) the cloud, the Tenant's listings and the model must
+// operation that fails changes nothing in it. After every step (check, in
+// model_check_test.go) the cloud, the Tenant's listings and the model must
 // agree:
 //
 //   - no two machines of the tenant share a name, and every catalog's
@@ -58,8 +59,13 @@ import (
 // An operation the model knows must fail (a name taken, a limit reached, a
 // scheme exhausted, a connection in use) must fail, and one that must
 // succeed (deleting what exists and is not in use) must succeed; a fault a
-// retry absorbs never shows; the results of concurrent operations must be
-// those of some order of them one at a time.
+// retry absorbs never shows; every error is the operation's *flex.Error of
+// one of the kinds the step allows; the results of concurrent operations
+// must be those of some order of them one at a time.
+//
+// Known bugs are kept out of the drawn sequences by guards, each marked
+// KNOWN BUG where it acts: mdlSharedSchemeGuard, mdlLastCatalogsGuard,
+// mdlPlaceholderGuard and mdlCanceledGuard.
 func TestTenantModel(t *testing.T) {
 	var stats mdlStats
 	rapid.Check(t, func(rt *rapid.T) {
@@ -265,10 +271,8 @@ type mdlState struct {
 	sharedScheme bool
 	// deleting holds the resource locations (folded names and
 	// mdlPlace keys) of the catalogs a concurrent step deletes, creating
-	// those of the catalogs it creates, deleted the catalogs (folded)
-	// themselves and machined the catalogs (folded) one of whose machines
-	// it acts on.
-	deleting, creating, deleted, machined map[string]bool
+	// those of the catalogs it creates.
+	deleting, creating map[string]bool
 }
 
 // mdlPlace is the key of the resource location catalogs of a
@@ -280,7 +284,7 @@ func mdlPlace(sub, conn string, region network.Region) string {
 // begin prepares the drawing of a step.
 func (s *mdlState) begin() {
 	s.sharedScheme = false
-	s.deleting, s.creating, s.deleted, s.machined = map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
+	s.deleting, s.creating = map[string]bool{}, map[string]bool{}
 	for _, c := range s.model.cats {
 		if c.scheme.String() == mdlSharedScheme {
 			s.sharedScheme = true
@@ -568,7 +572,7 @@ func mdlAddSubscription(rt *rapid.T, s *mdlState) *mdlCall {
 	c.check = func(m *mdlModel, x mdlExpect, err error) error {
 		var must []string
 		if _, ok := m.subs[mdlFold(spec.Name)]; ok {
-			must = append(must, "SUB-1: the name is taken")
+			must = append(must, "SUB-1: the name is taken") // RULE SUB-1
 		}
 		return mdlMust(x, c, err, must, true)
 	}
@@ -587,16 +591,16 @@ func mdlRemoveSubscription(rt *rapid.T, s *mdlState) *mdlCall {
 		if _, ok := m.subs[mdlFold(name)]; !ok {
 			must = append(must, "no such subscription")
 		} else if len(m.subs) == 1 {
-			must = append(must, "SUB-4: it is the last")
+			must = append(must, "SUB-4: it is the last") // RULE SUB-4
 		}
 		for _, cat := range m.cats {
 			if strings.EqualFold(cat.sub, name) {
-				must = append(must, fmt.Sprintf("SUB-3: catalog %s uses it", cat.name))
+				must = append(must, fmt.Sprintf("SUB-3: catalog %s uses it", cat.name)) // RULE SUB-3
 			}
 		}
 		for _, conn := range m.conns {
 			if strings.EqualFold(conn.sub, name) {
-				must = append(must, fmt.Sprintf("SUB-3: connection %s is in it", conn.name))
+				must = append(must, fmt.Sprintf("SUB-3: connection %s is in it", conn.name)) // RULE SUB-3
 			}
 		}
 		return mdlMust(x, c, err, must, true)
@@ -650,7 +654,7 @@ func mdlCreateConnection(rt *rapid.T, s *mdlState) *mdlCall {
 		}
 		for _, r := range ranges {
 			if remote.IsValid() && r.Overlaps(remote) {
-				must = append(must, fmt.Sprintf("NET-4: %v overlaps the peered VNet's %v", r, remote))
+				must = append(must, fmt.Sprintf("NET-4: %v overlaps the peered VNet's %v", r, remote)) // RULE NET-4
 			}
 			for _, o := range m.conns {
 				if !strings.EqualFold(o.sub, sub) {
@@ -658,13 +662,13 @@ func mdlCreateConnection(rt *rapid.T, s *mdlState) *mdlCall {
 				}
 				for _, p := range o.ranges {
 					if r.Overlaps(p) {
-						must = append(must, fmt.Sprintf("NET-4: %v overlaps %v of connection %s", r, p, o.name))
+						must = append(must, fmt.Sprintf("NET-4: %v overlaps %v of connection %s", r, p, o.name)) // RULE NET-4
 					}
 				}
 			}
 		}
 		if spec.Kind() != network.KindNone && !rng.IsValid() {
-			must = append(must, "NET-5: no Flex range")
+			must = append(must, "NET-5: no Flex range") // RULE NET-5
 		}
 		if err == nil {
 			for _, r := range spec.FlexRanges() {
@@ -696,7 +700,7 @@ func mdlDeleteConnection(rt *rapid.T, s *mdlState) *mdlCall {
 		}
 		for _, cat := range m.cats {
 			if strings.EqualFold(cat.conn, name) {
-				must = append(must, fmt.Sprintf("NET-8: catalog %s uses it", cat.name))
+				must = append(must, fmt.Sprintf("NET-8: catalog %s uses it", cat.name)) // RULE NET-8
 			}
 		}
 		return mdlMust(x, c, err, must, true)
@@ -788,7 +792,7 @@ func mdlCreateCatalogIn(rt *rapid.T, s *mdlState, name, sub string, pi, users in
 	c.check = func(m *mdlModel, x mdlExpect, err error) error {
 		var must []string
 		if _, ok := m.cats[mdlFold(name)]; ok {
-			must = append(must, "CAT-5: the name is taken")
+			must = append(must, "CAT-5: the name is taken") // RULE CAT-5
 		}
 		if _, ok := m.subs[mdlFold(sub)]; !ok {
 			must = append(must, "no such subscription")
@@ -796,23 +800,23 @@ func mdlCreateCatalogIn(rt *rapid.T, s *mdlState, name, sub string, pi, users in
 		if conn != "" {
 			switch o, ok := m.conns[mdlFold(conn)]; {
 			case !ok:
-				must = append(must, "NET-2: no such connection")
+				must = append(must, "NET-2: no such connection") // RULE NET-2
 			case !strings.EqualFold(o.sub, sub):
-				must = append(must, "SUB-2: the connection is in another subscription")
+				must = append(must, "SUB-2: the connection is in another subscription") // RULE SUB-2
 			case domain != "" && o.kind == network.KindNone:
-				must = append(must, "IDN-2: domain-joined without connectivity")
+				must = append(must, "IDN-2: domain-joined without connectivity") // RULE IDN-2
 			}
 		}
 		if len(m.cats) >= x.limits.CatalogsPerTenant {
-			must = append(must, fmt.Sprintf("LIM-2: %d catalogs", len(m.cats)))
+			must = append(must, fmt.Sprintf("LIM-2: %d catalogs", len(m.cats))) // RULE LIM-2
 		}
 		if v := m.vdas(sub); v+machines >= x.limits.VDAsPerSubscription {
-			must = append(must, fmt.Sprintf("LIM-4: %d VDAs + %d", v, machines))
+			must = append(must, fmt.Sprintf("LIM-4: %d VDAs + %d", v, machines)) // RULE LIM-4
 		}
 		if machines > capacity {
-			must = append(must, fmt.Sprintf("NAM-8: %d machines, the scheme names %d", machines, capacity))
+			must = append(must, fmt.Sprintf("NAM-8: %d machines, the scheme names %d", machines, capacity)) // RULE NAM-8
 		}
-		if err != nil && errors.Is(err, flex.ErrCapacity) && x.primaryOnly && sized && domain == "" {
+		if err != nil && errors.Is(err, flex.ErrCapacity) && x.primaryOnly && sized { // RULE CAT-14
 			return fmt.Errorf("CAT-14: failed for want of the primary size's capacity, with a backup size: %v", err)
 		}
 		// Resource locations (LIM-3, LIM-6, RL-1) are not in the model: a
@@ -862,13 +866,13 @@ func mdlAddMachines(rt *rapid.T, s *mdlState) *mdlCall {
 		machines, _ = cat.persona.Machines(users)
 		var must []string
 		if v := m.vdas(cat.sub); v+machines >= x.limits.VDAsPerSubscription {
-			must = append(must, fmt.Sprintf("LIM-4: %d VDAs + %d", v, machines))
+			must = append(must, fmt.Sprintf("LIM-4: %d VDAs + %d", v, machines)) // RULE LIM-4
 		}
 		if cat.machines+machines > cat.scheme.Capacity() {
-			must = append(must, fmt.Sprintf("NAM-8: %d machines + %d, the scheme names %d", cat.machines, machines, cat.scheme.Capacity()))
+			must = append(must, fmt.Sprintf("NAM-8: %d machines + %d, the scheme names %d", cat.machines, machines, cat.scheme.Capacity())) // RULE NAM-8
 		}
 		if cat.joined != creds {
-			must = append(must, "CAT-6: the service account is needed again exactly for a domain-joined catalog")
+			must = append(must, "CAT-6: the service account is needed again exactly for a domain-joined catalog") // RULE CAT-6
 		}
 		// The machine numbers a failed addition used are not in the model,
 		// nor is whether the scheme has room after them.
@@ -905,15 +909,6 @@ func mdlDeleteCatalog(rt *rapid.T, s *mdlState) *mdlCall {
 		}
 		s.deleting[mdlFold(cat.location)], s.deleting[place] = true, true
 	}
-	// KNOWN BUG: mdlBusyMachineRaceGuard. DeleteCatalog reads a busy
-	// machine's name and state after releasing the Tenant's lock to say
-	// why it is busy (catalog.go, "machine %q is %s"), a data race with
-	// the operation holding the machine. A step does not delete a catalog
-	// and act on one of its machines at once.
-	if s.machined[mdlFold(name)] {
-		return nil
-	}
-	s.deleted[mdlFold(name)] = true
 	c := &mdlCall{desc: fmt.Sprintf("DeleteCatalog(%s)", name)}
 	c.run = func(ctx context.Context) ([]any, error) {
 		return nil, s.env.tn.DeleteCatalog(ctx, name, mdlAck(name))
@@ -937,10 +932,6 @@ func mdlPickMachine(rt *rapid.T, s *mdlState, keep func(*mdlCat) bool) (string, 
 		return "", nil
 	}
 	name := mdlChoose(rt, "catalog", mdlNames(s.model.cats, mdlCatName, keep), mdlNames(s.model.cats, mdlCatName, nil))
-	if s.deleted[mdlFold(name)] { // KNOWN BUG: mdlBusyMachineRaceGuard (mdlDeleteCatalog)
-		return name, nil
-	}
-	s.machined[mdlFold(name)] = true
 	ms, err := s.env.tn.Machines(s.env.ctx, name)
 	if err != nil {
 		rt.Fatalf("Machines(%s): %v", name, err)
@@ -1039,7 +1030,7 @@ func mdlRemoveUsers(rt *rapid.T, s *mdlState) *mdlCall {
 		var must []string
 		for _, p := range ps {
 			if !cat.members[mdlMember(p)] {
-				must = append(must, fmt.Sprintf("CAT-9: %v is not a member", p))
+				must = append(must, fmt.Sprintf("CAT-9: %v is not a member", p)) // RULE CAT-9
 			}
 		}
 		return mdlMust(x, c, err, must, true)
@@ -1071,16 +1062,16 @@ func mdlTakeSnapshot(rt *rapid.T, s *mdlState) *mdlCall {
 		}
 		var must []string
 		if cat.mt != quota.Static {
-			must = append(must, "CAT-13: not a static catalog")
+			must = append(must, "CAT-13: not a static catalog") // RULE CAT-13
 		}
 		if !assigned && !x.concurrent {
 			// Assignments are not in the model: this is what the listing
 			// said when the step was drawn, which AddUsers run at the
 			// same time may change.
-			must = append(must, "CAT-13: the machine is assigned to no user")
+			must = append(must, "CAT-13: the machine is assigned to no user") // RULE CAT-13
 		}
 		if cat.snaps[machine][snap] {
-			must = append(must, "API-5: the machine has a snapshot of that name")
+			must = append(must, "API-5: the machine has a snapshot of that name") // RULE API-5
 		}
 		// The machine may have been deleted meanwhile (concurrently), and
 		// whether it allows a snapshot now is not in the model.
@@ -1110,10 +1101,6 @@ func mdlDeleteSnapshot(rt *rapid.T, s *mdlState) *mdlCall {
 	if len(taken) > 0 && rapid.IntRange(0, 5).Draw(rt, "snapshotFromPool") != 0 {
 		parts := strings.Split(rapid.SampledFrom(taken).Draw(rt, "snapshot"), "/")
 		name, machine, snap = s.model.cats[parts[0]].name, parts[1], parts[2]
-		if s.deleted[parts[0]] { // KNOWN BUG: mdlBusyMachineRaceGuard (mdlDeleteCatalog)
-			return nil
-		}
-		s.machined[parts[0]] = true
 	} else {
 		var mach *flex.Machine
 		if name, mach = mdlPickMachine(rt, s, nil); mach == nil {
@@ -1175,7 +1162,12 @@ func (st *mdlStats) count(op string, err error) {
 	if st.no[op] == nil {
 		st.no[op] = map[string]int{}
 	}
-	st.no[op][fmt.Sprint(flex.KindOf(err))]++
+	kind := fmt.Sprint(flex.KindOf(err))
+	if errors.Is(err, flex.ErrLimit) {
+		// Which limits refused it.
+		kind += fmt.Sprint(slices.Compact(slices.Sorted(slices.Values(rule.IDs(err)))))
+	}
+	st.no[op][kind]++
 }
 
 func (st *mdlStats) report(t *testing.T) {
