@@ -121,6 +121,17 @@
 //		log.Printf("Azure said %d %s", re.StatusCode, re.ErrorCode)
 //	}
 //
+// Provider.As reaches the clients the provider is made of, for what
+// package flex does not model, with the same credential and options:
+// *armnetwork.ClientFactory, *armcompute.ClientFactory (of the
+// subscription New was given) and *arm.Client:
+//
+//	var nf *armnetwork.ClientFactory
+//	if p.As(&nf) {
+//		pips := nf.NewPublicIPAddressesClient()
+//		…
+//	}
+//
 // # Testing without Azure
 //
 // The package's tests run the provider hermetically: its transport is the

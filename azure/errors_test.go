@@ -14,8 +14,10 @@ import (
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
 	azfake "github.com/Azure/azure-sdk-for-go/sdk/azcore/fake"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/compute/armcompute/v8"
 
 	"github.com/daasflex/daasflex/azure"
 	"github.com/daasflex/daasflex/fake"
@@ -261,4 +263,29 @@ func putGroup(t *testing.T, p flex.Provider) {
 
 func vnetOf(name, space string) *flex.VirtualNetwork {
 	return &flex.VirtualNetwork{Meta: meta(flex.TypeVirtualNetwork, name, "connection/c1"), AddressSpace: []netip.Prefix{pfx(space)}}
+}
+
+// TestAs: the clients As reaches share the provider's transport.
+func TestAs(t *testing.T) {
+	p, cloud := newProvider(t)
+	putGroup(t, p)
+	if _, err := cloud.Put(t.Context(), &flex.Disk{Meta: meta(flex.TypeDisk, "data", "catalog/x"), SizeGiB: 32}); err != nil {
+		t.Fatal(err)
+	}
+	var cf *armcompute.ClientFactory
+	if !p.As(&cf) || cf == nil {
+		t.Fatal("As did not reach the armcompute.ClientFactory")
+	}
+	d, err := cf.NewDisksClient().Get(t.Context(), rgName, "data", nil)
+	if err != nil || *d.Properties.DiskSizeGB != 32 {
+		t.Errorf("the disk through As's client: %v, %v; want the 32 GiB disk of the cloud", d, err)
+	}
+	var ac *arm.Client
+	if !p.As(&ac) || ac == nil {
+		t.Error("As did not reach the arm.Client")
+	}
+	var n *int
+	if p.As(&n) {
+		t.Error("As reached an *int")
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
 	azfake "github.com/Azure/azure-sdk-for-go/sdk/azcore/fake"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v9"
 
 	"github.com/daasflex/daasflex/azure"
 	"github.com/daasflex/daasflex/azure/internal/armsim"
@@ -162,4 +163,26 @@ func ExampleProvider_ResetVPNGateway() {
 	err := p.ResetVPNGateway(ctx, flex.ResourceID{Subscription: p.Subscription(), ResourceGroup: "rg", Type: flex.TypeVPNGateway, Name: "gw"})
 	fmt.Println(errors.Is(err, flex.ErrNotFound))
 	// Output: true
+}
+
+func ExampleProvider_As() {
+	ctx := context.Background()
+	p := exampleProvider()
+	_ = exampleVM(ctx, p)
+	// The armnetwork clients of the provider's subscription, for what
+	// package flex does not model: here the VM's network interface.
+	var nf *armnetwork.ClientFactory
+	if !p.As(&nf) {
+		panic("no armnetwork.ClientFactory")
+	}
+	nic, err := nf.NewInterfacesClient().Get(ctx, "rg", "sales-01-nic", nil)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(*nic.Name, *nic.Properties.IPConfigurations[0].Properties.PrivateIPAddress)
+	var fe *flex.Error
+	fmt.Println(p.As(&fe))
+	// Output:
+	// sales-01-nic 10.0.0.4
+	// false
 }

@@ -68,6 +68,9 @@ var _ flex.Provider = (*Provider)(nil)
 
 // clients are the SDK clients of one subscription.
 type clients struct {
+	network *armnetwork.ClientFactory
+	compute *armcompute.ClientFactory
+
 	vnets       *armnetwork.VirtualNetworksClient
 	nsgs        *armnetwork.SecurityGroupsClient
 	routeTables *armnetwork.RouteTablesClient
@@ -153,6 +156,8 @@ func (p *Provider) clients(sub string) (*clients, error) {
 		return nil, &flex.Error{Kind: flex.ErrInvalid, Op: "New", Object: "subscription " + sub, Err: err}
 	}
 	c := &clients{
+		network:     nf,
+		compute:     cf,
 		vnets:       nf.NewVirtualNetworksClient(),
 		nsgs:        nf.NewSecurityGroupsClient(),
 		routeTables: nf.NewRouteTablesClient(),
@@ -191,6 +196,30 @@ func (o pending[T]) done(ctx context.Context, p *Provider) (T, error) {
 		return zero, o.err
 	}
 	return o.poller.PollUntilDone(ctx, p.poll)
+}
+
+// As reports whether target is a pointer to one of the SDK values the
+// provider is made of and, if so, sets it, so that a program can call what
+// package flex does not model through the same credential, retry policy
+// and transport: *armnetwork.ClientFactory and *armcompute.ClientFactory
+// of the subscription New was given, and the *arm.Client whose pipeline
+// serves resource groups and keys.
+func (p *Provider) As(target any) bool {
+	c, err := p.clients(p.defaultSub)
+	if err != nil {
+		return false
+	}
+	switch t := target.(type) {
+	case **armnetwork.ClientFactory:
+		*t = c.network
+	case **armcompute.ClientFactory:
+		*t = c.compute
+	case **arm.Client:
+		*t = p.arm
+	default:
+		return false
+	}
+	return true
 }
 
 // ErrorAs reports whether err holds an *azcore.ResponseError and, if so,
