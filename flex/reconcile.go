@@ -69,8 +69,9 @@ func (m MissingResource) String() string { return fmt.Sprintf("%s: %s %s", m.Obj
 
 // Reconcile compares the Tenant's state with the cloud. It lists, in every
 // Azure subscription of the tenant and in those of the customer's networks
-// its connections reach, the resources tagged TagTenant with the tenant's
-// ID, and reports orphans (their TagOwner names no object of the tenant),
+// its connections reach (or, where the tenant may not list one, gets the
+// peerings and hub connections it expects there), the resources tagged
+// TagTenant with the tenant's ID, and reports orphans (their TagOwner names no object of the tenant),
 // strays (their owner exists but does not account for them) and the
 // resources that objects need and the cloud lacks: resource groups, VNets,
 // route tables, NAT gateways, subnets' NSGs, peerings, VPN gateways, hub
@@ -95,12 +96,17 @@ func (t *Tenant) Reconcile(ctx context.Context, opts ReconcileOptions) (Reconcil
 		return ReconcileReport{}, Errorf(ErrBusy, op, obj, "work is in flight on %s; reconcile when it completes", strings.Join(busy, ", "))
 	}
 	want := t.expectedResources()
-	subs := t.reconcileSubscriptions()
+	subs, customer := t.reconcileSubscriptions()
 	t.mu.Unlock()
 
 	var found []Resource
 	for _, sub := range subs {
 		rs, err := t.netList(ctx, Filter{Subscription: sub, Tags: map[string]string{TagTenant: t.id}})
+		if err != nil && customer[fold(sub)] && ctx.Err() == nil {
+			// The tenant may not list a customer's subscription: look up
+			// what it expects there one by one, and find no orphans there.
+			rs, err = t.expectedIn(ctx, sub, want)
+		}
 		if err != nil {
 			return ReconcileReport{}, connErr(op, obj, err)
 		}
@@ -157,31 +163,52 @@ func (t *Tenant) Reconcile(ctx context.Context, opts ReconcileOptions) (Reconcil
 // idKey is the key of a resource ID in maps: ARM IDs ignore case.
 func idKey(id ResourceID) string { return strings.ToLower(id.String()) }
 
-// reconcileSubscriptions returns the Azure subscriptions to list: the
-// tenant's, and the customer's that its connections put resources in,
-// sorted. t.mu must be held.
-func (t *Tenant) reconcileSubscriptions() []string {
+// reconcileSubscriptions returns the Azure subscriptions to list, sorted:
+// the tenant's, and the customer's that its connections put resources in,
+// which it also returns as a set by fold. t.mu must be held.
+func (t *Tenant) reconcileSubscriptions() (subs []string, customer map[string]bool) {
 	set := map[string]string{}
-	for _, s := range t.subs {
-		set[fold(s.azureID)] = s.azureID
-	}
+	customer = map[string]bool{}
 	for _, c := range t.conns {
+		var sub string
 		switch s := c.spec.(type) {
 		case network.PeeringSpec:
-			if s.RemoteVNet.Subscription != "" {
-				set[fold(s.RemoteVNet.Subscription)] = s.RemoteVNet.Subscription
-			}
+			sub = s.RemoteVNet.Subscription
 		case network.VWANSpec:
-			if s.Hub.ID.Subscription != "" {
-				set[fold(s.Hub.ID.Subscription)] = s.Hub.ID.Subscription
-			}
+			sub = s.Hub.ID.Subscription
+		}
+		if sub != "" {
+			set[fold(sub)], customer[fold(sub)] = sub, true
 		}
 	}
-	out := make([]string, 0, len(set))
-	for _, k := range sortedKeys(set) {
-		out = append(out, set[k])
+	for _, s := range t.subs {
+		set[fold(s.azureID)] = s.azureID
+		delete(customer, fold(s.azureID))
 	}
-	return out
+	for _, k := range sortedKeys(set) {
+		subs = append(subs, set[k])
+	}
+	return subs, customer
+}
+
+// expectedIn gets, one by one, the resources of want in Azure
+// subscription sub that exist.
+func (t *Tenant) expectedIn(ctx context.Context, sub string, want map[string]*MissingResource) ([]Resource, error) {
+	var out []Resource
+	for _, k := range sortedKeys(want) {
+		id := want[k].ID
+		if !strings.EqualFold(id.Subscription, sub) {
+			continue
+		}
+		r, err := t.netGet(ctx, id)
+		switch {
+		case err == nil:
+			out = append(out, r)
+		case KindOf(err) != ErrNotFound:
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // ownerLive reports whether the TagOwner value owner names an object of

@@ -1,6 +1,8 @@
 package flex_test
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"net/netip"
 	"testing"
@@ -186,5 +188,40 @@ func TestReconcileReadOnlyAdministrator(t *testing.T) {
 	// RULE ADM-1: removing orphans changes the cloud.
 	if _, err := w.tn.Reconcile(ro, flex.ReconcileOptions{RemoveOrphans: true}); !errors.Is(err, flex.ErrPrecondition) {
 		t.Errorf("Reconcile with RemoveOrphans as a read-only administrator = %v, want ErrPrecondition (ADM-1)", err)
+	}
+}
+
+// noCustomerList is a provider that may not list the customer's
+// subscription, as a tenant without reader access there.
+type noCustomerList struct{ flex.Provider }
+
+func (p noCustomerList) List(ctx context.Context, f flex.Filter) ([]flex.Resource, error) {
+	if f.Subscription == stCustomer {
+		return nil, &flex.Error{Kind: flex.ErrPrecondition, Op: "List", Object: f.Subscription, Err: errors.New("AuthorizationFailed")}
+	}
+	return p.Provider.List(ctx, f)
+}
+
+// Where the tenant may not list the customer's subscription, Reconcile
+// gets the peerings and hub connections it expects there one by one.
+func TestReconcileCustomerSubscriptionUnlisted(t *testing.T) {
+	w := fullWorld(t, nil)
+	doc := save(t, w.tn)
+	tn, err := flex.Load(bytes.NewReader(doc), noCustomerList{w.prov}, w.opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := tn.Reconcile(w.ctx, flex.ReconcileOptions{})
+	if err != nil || !r.Clean() {
+		t.Fatalf("Reconcile without listing the customer's subscription = %+v, %v; want clean", r, err)
+	}
+	back := flex.ResourceID{Subscription: stCustomer, ResourceGroup: stCustRG, Type: flex.TypePeering, Name: "corp-1/flex-st-connection-hub"}
+	if err := w.cloud.Delete(w.ctx, back); err != nil {
+		t.Fatal(err)
+	}
+	r, err = tn.Reconcile(w.ctx, flex.ReconcileOptions{})
+	want := flex.ReconcileReport{Missing: []flex.MissingResource{{Object: `connection "hub"`, What: "peering back from the customer's VNet", ID: back}}}
+	if diff := cmp.Diff(want, r); err != nil || diff != "" {
+		t.Errorf("Reconcile after the peering back went = %v (-want +got):\n%s", err, diff)
 	}
 }

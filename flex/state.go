@@ -23,45 +23,10 @@ import (
 	"github.com/daasflex/daasflex/quota"
 )
 
-// Durable state.
-//
-// Tenant.Save writes the whole control-plane state of a Tenant as one JSON
-// document, and Load builds a Tenant from it over a Provider, so that a
-// program can stop and carry on where it was. Tenant.Reconcile then
-// compares the state with the cloud.
-//
-// The document is versioned (StateVersion) and sealed with a SHA-256
-// checksum of its own bytes, so that any change to it after Save — a
-// flipped, lost or added byte — is refused. Its top level is
-//
-//	{
-//	  "version": 1,
-//	  "checksum": "sha256:…",
-//	  "tenant": {"id": …, "limits": {…}, "secrets": "excluded" | "aes-256-gcm", "keyCheck": …},
-//	  "subscriptions": […], "connections": […], "keys": […], "images": […],
-//	  "catalogs": […], "locations": […], "bastions": […], "rdpAccess": […],
-//	  "activities": […]
-//	}
-//
-// and every object holds what is needed to rebuild the Tenant exactly:
-// specs, states and statuses with their transaction IDs, subnets, machines
-// with their snapshots, users, apps, schedules, connectors, image builders,
-// bastions, RDP access and troubleshooting activities with their logs.
-// What can be derived is not written: resource IDs follow from names, a
-// connection's address ranges from its spec, and the quota ledger's usage is
-// rebuilt on load by reserving each catalog again (so a document whose
-// usage breaks the limits is refused).
-//
-// Secrets. The Tenant keeps two kinds of secrets: the pre-shared keys of
-// VPN connections and the client secrets of Virtual WAN spokes with service
-// principal authentication (passwords of domain service accounts, image
-// builders and bastions, and imported key material, are used when given and
-// never kept, SEC-1). A Tenant without a state key (WithStateKey) leaves
-// them out of the document; UpdateConnection takes them again
-// (ConnectionUpdate.PSK, ConnectionUpdate.ClientSecret) after a Load. With a
-// state key, each is sealed with AES-256-GCM under the key, with a random
-// nonce and bound to its tenant and connection, and Load opens it with the
-// same key. No secret is ever written in clear.
+// Durable state: Tenant.Save, Tenant.SaveFile and Load (state_save.go,
+// state_load.go), the document (below), its codec (state_codec.go), and
+// Tenant.Reconcile (reconcile.go). Save's doc comment describes the
+// document for users.
 
 // StateVersion is the version of the state document Save writes; Load
 // reads it and every older version.

@@ -12,19 +12,51 @@ import (
 	"github.com/daasflex/daasflex/network"
 )
 
-// Save writes the Tenant's whole control-plane state to w: a JSON document
-// of version StateVersion, sealed with its checksum, from which Load
-// rebuilds an equal Tenant (see the durable state section of state.go for
-// what it holds). Secrets are sealed under the state key (WithStateKey),
-// or left out without one; none is ever written in clear.
+// Save writes the Tenant's whole control-plane state to w, so that Load
+// can build an equal Tenant from it later, in another process, over the
+// same cloud. Tenant.Reconcile then compares the state with the cloud.
 //
-// The state is read at one instant under the Tenant's lock, so it is
-// consistent. Save refuses with ErrBusy, naming what is busy, while long
-// work is in flight (a catalog provisioning or adding machines, a
-// connection changing, an image build step, a connector restarting, a
-// troubleshooting action running…): such work has made only part of its
-// cloud resources, and a state saved halfway could not be carried on. Try
-// again when it completes. Writing to w happens after the lock is
+// The state is one JSON document of version StateVersion, sealed with a
+// SHA-256 checksum of its own bytes, so that any change to it after Save —
+// a flipped, lost or added byte — makes Load refuse it. Its top level is
+//
+//	{
+//	  "version": 1,
+//	  "checksum": "sha256:…",
+//	  "tenant": {"id": …, "limits": {…}, "secrets": "excluded" | "aes-256-gcm", "keyCheck": …},
+//	  "subscriptions": […], "connections": […], "keys": […], "images": […],
+//	  "catalogs": […], "locations": […], "bastions": […], "rdpAccess": […],
+//	  "activities": […]
+//	}
+//
+// and each object holds what rebuilds it exactly: specs, states and
+// statuses with their transaction IDs, subnets, Citrix-managed networks,
+// machines with their snapshots, users, apps, schedules, resource
+// locations with their connectors, build machines, bastions, RDP access,
+// and troubleshooting activities with their logs. Every field is written,
+// enums by name. What follows from the rest is not: resource IDs follow
+// from names, a connection's address ranges from its spec, and the quota
+// ledger's usage (LIM-*) is counted again by Load.
+//
+// Secrets. The Tenant keeps the pre-shared keys of VPN connections and the
+// client secrets of Virtual WAN spokes; the passwords of domain service
+// accounts, build machines and bastions, and imported key material, are
+// used when given and never kept (SEC-1). With a state key (WithStateKey),
+// each secret is sealed with AES-256-GCM under the key, with a random
+// nonce, bound to its tenant and connection; Load needs the same key.
+// Without one, Save leaves the secrets out, and after Load each connection
+// takes its secret again with its next UpdateConnection
+// (ConnectionUpdate.PSK, ConnectionUpdate.ClientSecret), which refuses to
+// change it otherwise (AZ-5, NET-12). No secret is ever written in clear.
+//
+// Consistency. The state is read at one instant under the Tenant's lock.
+// Save refuses with ErrBusy, naming what is busy, while long work is in
+// flight (a catalog provisioning or adding machines, a connection
+// changing, an image build step, a connector restarting, a troubleshooting
+// action running…): such work has made only part of its cloud resources,
+// and a state saved halfway could not be carried on. Try again when it
+// completes. A connection stuck Provisioning (NET-12) is not work in
+// flight and is saved as it is. Writing to w happens after the lock is
 // released.
 func (t *Tenant) Save(w io.Writer) error {
 	const op = "Save"
