@@ -159,7 +159,7 @@ func journey(t *testing.T, p flex.Provider, setCapacity func(network.Region, str
 		AddressPrefixes: []netip.Prefix{pfx("192.168.0.0/16")}, ASN: 65020, BGPPeer: addr("192.168.0.1")})
 	r.put(&flex.VPNConnection{Meta: meta(flex.TypeVPNConnection, "conn-c1", "connection/c1"), Gateway: rid(flex.TypeVPNGateway, "gw-c1"),
 		Local: rid(flex.TypeLocalGateway, "onprem"), SharedKey: secret.New("s3cret.Shared_Key"), EnableBGP: true})
-	r.do("ResetVPNGateway", p.ResetVPNGateway(ctx, rid(flex.TypeVPNGateway, "gw-c1")))
+	r.do("ResetVPNGateway", p.ResetVPNGateway(ctx, rid(flex.TypeVPNGateway, "gw-c1"))) // RULE NET-10
 	r.get(rid(flex.TypeVPNGateway, "gw-c1"))
 
 	// Virtual WAN spoke.
@@ -181,7 +181,7 @@ func journey(t *testing.T, p flex.Provider, setCapacity func(network.Region, str
 			Network: vnet, Subnet: "vdas", AdminUsername: "flexadmin", AdminPassword: secret.New("Str0ng!Passw0rd-1")}
 	}
 	win11 := flex.ImageRef{URN: "MicrosoftWindowsDesktop:windows-11:win11-24h2-pro:latest"}
-	r.put(machine("sales-01", "1", win11, image.Gen2, true))
+	r.put(machine("sales-01", "1", win11, image.Gen2, true))            // RULE AZ-9: a zone in westeurope; RULE AZ-7: computer name
 	retried := r.put(machine("sales-01", "1", win11, image.Gen2, true)) // a retried Put makes no duplicate
 	_ = retried
 	r.do("PowerOff", p.Power(ctx, vm1, flex.PowerOff))
@@ -189,14 +189,14 @@ func journey(t *testing.T, p flex.Provider, setCapacity func(network.Region, str
 	r.do("Start while stopped", p.Power(ctx, vm1, flex.Start))
 	r.do("Start while running", p.Power(ctx, vm1, flex.Start))
 	r.do("Restart", p.Power(ctx, vm1, flex.Restart))
-	r.do("Deallocate", p.Power(ctx, vm1, flex.Deallocate))
+	r.do("Deallocate", p.Power(ctx, vm1, flex.Deallocate)) // RULE AZ-8: power transitions
 	r.get(vm1)
 
 	// Snapshots, restore, export.
 	vmNow, _ := p.Get(ctx, vm1)
 	osDisk := vmNow.(*flex.VirtualMachine).OSDisk
 	r.put(&flex.Snapshot{Meta: meta(flex.TypeSnapshot, "sales-01-snap1", "catalog/Sales"), Source: osDisk})
-	r.put(&flex.Snapshot{Meta: meta(flex.TypeSnapshot, "sales-01-snap2", "catalog/Sales"), Source: osDisk})
+	r.put(&flex.Snapshot{Meta: meta(flex.TypeSnapshot, "sales-01-snap2", "catalog/Sales"), Source: osDisk}) // RULE AZ-8: incremental after the first
 	r.do("RestoreSnapshot", p.RestoreSnapshot(ctx, vm1, rid(flex.TypeSnapshot, "sales-01-snap1")))
 	r.get(vm1)
 	// Maintenance mode is a tag put on the VM (CAT-8): a PUT of a VM whose
@@ -238,13 +238,13 @@ func journey(t *testing.T, p flex.Provider, setCapacity func(network.Region, str
 	r.get(rid(flex.TypeVirtualNetwork, "missing"))
 	r.put(&flex.VirtualNetwork{Meta: flex.Meta{ID: flex.ResourceID{Subscription: sub, ResourceGroup: "no-such-group", Type: flex.TypeVirtualNetwork, Name: "v"}, Region: region},
 		AddressSpace: []netip.Prefix{pfx("10.9.0.0/16")}})
-	r.put(&flex.VirtualNetwork{Meta: meta(flex.TypeVirtualNetwork, "bad", "x"), AddressSpace: []netip.Prefix{pfx("127.0.0.0/16")}})
+	r.put(&flex.VirtualNetwork{Meta: meta(flex.TypeVirtualNetwork, "bad", "x"), AddressSpace: []netip.Prefix{pfx("127.0.0.0/16")}}) // RULE AZ-1: a reserved range is ErrInvalid
 	r.do("Delete a VNet in use", p.Delete(ctx, vnet))
 	r.do("Delete a missing VNet", p.Delete(ctx, rid(flex.TypeVirtualNetwork, "missing")))
 	setCapacity(region, "Standard_D4s_v5", 0)
 	big := machine("sales-03", "3", win11, image.Gen2, true)
 	big.Size = "Standard_D4s_v5"
-	r.put(big)
+	r.put(big) // RULE CAT-14: no capacity is ErrCapacity (ZonalAllocationFailed), which the Tenant falls back on
 	r.list(flex.Filter{Subscription: sub, Type: flex.TypeVirtualMachine})
 
 	// Cleanup.
