@@ -334,9 +334,9 @@ type mdlEnv struct {
 
 // mdlNewEnv builds the world: a cloud with the customer's VNets, and a
 // Tenant with the small limits, a JSON logger at debug level, a manual
-// clock that retries wait on, two workers and subscription Sub1, whose
-// calls a Recorder records.
-func mdlNewEnv(t *rapid.T) *mdlEnv {
+// clock that retries wait on, the number of workers given and
+// subscription Sub1, whose calls a Recorder records.
+func mdlNewEnv(t *rapid.T, workers int) *mdlEnv {
 	e := &mdlEnv{ctx: context.Background(), clock: fake.NewClock(mdlStart), log: &mdlLog{}}
 	e.cloud = fake.New(fake.WithClock(e.clock))
 	if _, err := e.cloud.Put(e.ctx, &flex.ResourceGroup{Meta: flex.Meta{ID: flex.GroupID(mdlCustAzure, mdlCustGroup), Region: network.WestEurope}}); err != nil {
@@ -359,7 +359,7 @@ func mdlNewEnv(t *rapid.T) *mdlEnv {
 	e.tn = flex.NewTenant(e.rec,
 		flex.WithID(mdlTenantID), flex.WithClock(e.clock.Now), flex.WithLimits(mdlLimits()),
 		flex.WithRandom(&mdlRandom{rnd: rand.NewChaCha8([32]byte{'m', 'd', 'l'})}),
-		flex.WithLogger(logger), flex.WithWorkers(2),
+		flex.WithLogger(logger), flex.WithWorkers(workers),
 		// Retries wait on the manual clock, not on a timer.
 		flex.WithRetryWait(func(ctx context.Context, d time.Duration) error {
 			if err := ctx.Err(); err != nil {

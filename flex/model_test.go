@@ -65,11 +65,14 @@ import (
 //
 // Known bugs are kept out of the drawn sequences by guards, each marked
 // KNOWN BUG where it acts: mdlSharedSchemeGuard, mdlLastCatalogsGuard,
-// mdlPlaceholderGuard and mdlCanceledGuard.
+// mdlPlaceholderGuard, mdlCanceledGuard and mdlLostVMGuard.
 func TestTenantModel(t *testing.T) {
 	var stats mdlStats
 	rapid.Check(t, func(rt *rapid.T) {
-		s := &mdlState{env: mdlNewEnv(rt), model: mdlNewModel(), stats: &stats}
+		// The Tenant makes up to 3 cloud calls of long work at once; with
+		// 1 a step without concurrent operations runs the same every
+		// time, which is where shrinking leads.
+		s := &mdlState{env: mdlNewEnv(rt, rapid.IntRange(1, 3).Draw(rt, "workers")), model: mdlNewModel(), stats: &stats}
 		s.model.subs[mdlFold(mdlSubs[0].Name)] = mdlSubs[0].Name
 		actions := map[string]func(*rapid.T){
 			"": s.check,
@@ -269,6 +272,9 @@ type mdlState struct {
 	// sharedScheme says whether a live catalog, or one drawn for this
 	// step, has the naming scheme catalogs may share (mdlSharedScheme).
 	sharedScheme bool
+	// lostVMs says whether the step adds machines or creates a
+	// domain-joined catalog (mdlLostVMGuard).
+	lostVMs bool
 	// deleting holds the resource locations (folded names and
 	// mdlPlace keys) of the catalogs a concurrent step deletes, creating
 	// those of the catalogs it creates.
@@ -283,7 +289,7 @@ func mdlPlace(sub, conn string, region network.Region) string {
 
 // begin prepares the drawing of a step.
 func (s *mdlState) begin() {
-	s.sharedScheme = false
+	s.sharedScheme, s.lostVMs = false, false
 	s.deleting, s.creating = map[string]bool{}, map[string]bool{}
 	for _, c := range s.model.cats {
 		if c.scheme.String() == mdlSharedScheme {
@@ -430,9 +436,10 @@ func mdlPermutations(n int) func(yield func([]int) bool) {
 // faults draws the faults of a step and puts them in front of the cloud:
 // none; transient faults that the Tenant's retries absorb (throttling,
 // 5xx before or after the call, lost responses; at most 4, fewer than its
-// 5 attempts, flextest.TransientFaults); VM Puts failing for capacity, of
-// every size or only the primary one (CAT-14); or VM Puts throttled more
-// times than the retries allow.
+// 5 attempts, flextest.TransientFaults or aimed at the step's first
+// calls); VM Puts failing for capacity, of every size or only the primary
+// one (CAT-14); or VM Puts throttled, or their responses lost, more times
+// than the retries allow.
 func (s *mdlState) faults(rt *rapid.T) mdlExpect {
 	x := mdlExpect{limits: mdlLimits()}
 	var plan *fake.Plan
@@ -472,9 +479,26 @@ func (s *mdlState) faults(rt *rapid.T) mdlExpect {
 		r.Fail(flex.ErrCapacity)
 		x.capacity = true
 	case 9:
+		// More throttling than the retries absorb; or the VM made each
+		// time and the response lost, so that the Tenant must remove a VM
+		// it was never told about.
 		plan = fake.NewPlan()
-		plan.On(fake.Put, flex.TypeVirtualMachine).Nth(rapid.IntRange(1, 6).Draw(rt, "throttleFrom")).
-			Times(rapid.IntRange(5, 10).Draw(rt, "throttleTimes")).Throttle(time.Millisecond)
+		r := plan.On(fake.Put, flex.TypeVirtualMachine).Nth(rapid.IntRange(1, 6).Draw(rt, "throttleFrom")).
+			Times(rapid.IntRange(5, 10).Draw(rt, "throttleTimes"))
+		// KNOWN BUG: mdlLostVMGuard. When the Tenant gives up on a VM
+		// whose Put reached the cloud but whose every response was lost,
+		// it removes only the VMs it knows it made. AddMachines then
+		// leaves that machine's VM in the cloud, listed by no catalog and
+		// not counted against LIM-4; CreateCatalog, when it was a Cloud
+		// Connector of a new resource location, leaves the connectors'
+		// subnet and its NSG in the connection's VNet (the VM goes with
+		// the location's resource group). Responses are lost this way only
+		// in steps that neither add machines nor create a domain-joined
+		// catalog.
+		if !s.lostVMs && rapid.Bool().Draw(rt, "responsesLost") {
+			r.AfterCall()
+		}
+		r.Throttle(time.Millisecond)
 		x.throttle = true
 	}
 	if plan != nil {
@@ -743,6 +767,9 @@ func mdlCreateCatalog(rt *rapid.T, s *mdlState) *mdlCall {
 // mdlCreateCatalogIn draws the rest of a catalog: its naming scheme and
 // whether it has a backup size.
 func mdlCreateCatalogIn(rt *rapid.T, s *mdlState, name, sub string, pi, users int, conn, domain, location string, region network.Region) *mdlCall {
+	if domain != "" {
+		s.lostVMs = true // KNOWN BUG: mdlLostVMGuard (faults)
+	}
 	// KNOWN BUG: mdlPlaceholderGuard (mdlDeleteCatalog).
 	effective := region
 	if c := s.model.conns[mdlFold(conn)]; c != nil {
@@ -842,6 +869,7 @@ func mdlPick(rt *rapid.T, m *mdlModel) string {
 }
 
 func mdlAddMachines(rt *rapid.T, s *mdlState) *mdlCall {
+	s.lostVMs = true // KNOWN BUG: mdlLostVMGuard (faults)
 	name := mdlPick(rt, s.model)
 	users := rapid.IntRange(1, 20).Draw(rt, "users")
 	// The service account again for a domain-joined catalog, none for
