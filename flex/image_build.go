@@ -293,6 +293,12 @@ func (t *Tenant) ImageBuilderAction(ctx context.Context, subscription, name stri
 		t.mu.Unlock()
 		return ImageDetails{}, err
 	}
+	if o.builder == nil {
+		// A deletion that failed after removing the build machine leaves
+		// the image without one; only deleting it again helps.
+		t.mu.Unlock()
+		return ImageDetails{}, Errorf(ErrPrecondition, op, imageObject(o.img.Name), "the image has no build machine any more; delete the image again")
+	}
 	next, err := o.img.Apply(a)
 	if err != nil {
 		t.mu.Unlock()
@@ -373,6 +379,9 @@ func (t *Tenant) ChangeRootPassword(ctx context.Context, subscription, name stri
 			kind = ErrInvalid
 		}
 		return &Error{Kind: kind, Op: op, Object: imageObject(o.img.Name), Err: err}
+	}
+	if o.builder == nil {
+		return Errorf(ErrPrecondition, op, imageObject(o.img.Name), "the image has no build machine any more; delete the image again")
 	}
 	o.builder.rootChanged = t.now()
 	return nil
