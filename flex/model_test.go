@@ -236,8 +236,8 @@ func mdlFree(pool []string, taken func(string) bool) []string {
 	return out
 }
 
-// mdlNames returns the names of the model's objects m holds, sorted, of those
-// keep reports true for (all when keep is nil).
+// mdlNames returns the names of the objects of m that keep reports true
+// for (all when keep is nil), in the order of their keys.
 func mdlNames[T any](m map[string]T, name func(T) string, keep func(T) bool) []string {
 	var out []string
 	for _, k := range slices.Sorted(maps.Keys(m)) {
@@ -456,16 +456,13 @@ func (s *mdlState) faults(rt *rapid.T) mdlExpect {
 		m := rapid.SampledFrom([]fake.Method{fake.AnyMethod, fake.Put, fake.Get, fake.Delete, fake.List}).Draw(rt, "faultMethod")
 		r := plan.On(m, "").Nth(rapid.IntRange(1, 3).Draw(rt, "faultFrom")).Times(rapid.IntRange(1, 4).Draw(rt, "faultTimes"))
 		retryAfter := time.Duration(rapid.IntRange(0, 20).Draw(rt, "retryAfterSeconds")) * time.Second
-		switch rapid.IntRange(0, 2).Draw(rt, "faultKind") {
-		case 0:
+		switch kind := rapid.IntRange(0, 2).Draw(rt, "faultKind"); {
+		case kind == 0:
 			r.Throttle(retryAfter)
-		case 1:
+		case kind == 1 || m == fake.AnyMethod:
 			r.Fail(&flex.Error{Kind: flex.ErrUnavailable, Err: errors.New("ServiceUnavailable: injected"), RetryAfter: retryAfter})
 		default:
-			if m != fake.AnyMethod {
-				r.AfterCall()
-			}
-			r.Fail(&flex.Error{Kind: flex.ErrUnavailable, Err: errors.New("response lost: injected"), RetryAfter: retryAfter})
+			r.AfterCall().Fail(&flex.Error{Kind: flex.ErrUnavailable, Err: errors.New("response lost: injected"), RetryAfter: retryAfter})
 		}
 	case 8:
 		plan = fake.NewPlan()
@@ -552,21 +549,40 @@ func (x mdlExpect) kinds(c *mdlCall, err error) error {
 	return nil
 }
 
+// mdlProblem is a reason the model sees for an operation to fail, with
+// the kind of error it calls for.
+type mdlProblem struct {
+	kind error
+	why  string
+}
+
 // mdlMust checks a result against what the model knows: must lists the
-// problems the model sees (each must make the operation fail); without
-// any, and when nothing else could refuse it (sure), it must succeed.
-func mdlMust(x mdlExpect, c *mdlCall, err error, must []string, sure bool) error {
+// problems the model sees, each of which must make the operation fail.
+// When the model knows everything that could refuse the operation (sure)
+// and it runs alone, it must succeed without a problem and otherwise fail
+// with the kind of one of them.
+func mdlMust(x mdlExpect, c *mdlCall, err error, must []mdlProblem, sure bool) error {
+	var whys []string
+	var kinds []error
+	for _, p := range must {
+		whys = append(whys, p.why)
+		kinds = append(kinds, p.kind)
+	}
 	if err == nil {
 		if len(must) > 0 {
-			return fmt.Errorf("succeeded, but the model says it must fail: %s", strings.Join(must, "; "))
+			return fmt.Errorf("succeeded, but the model says it must fail: %s", strings.Join(whys, "; "))
 		}
 		return nil
 	}
 	if kerr := x.kinds(c, err); kerr != nil {
 		return kerr
 	}
-	if !x.concurrent && sure && len(must) == 0 {
+	switch {
+	case x.concurrent || !sure:
+	case len(must) == 0:
 		return fmt.Errorf("failed, but the model says nothing stands in its way: %v", err)
+	case !slices.Contains(kinds, flex.KindOf(err)):
+		return fmt.Errorf("failed with kind %v, but the model's reasons (%s) call for %v: %v", flex.KindOf(err), strings.Join(whys, "; "), kinds, err)
 	}
 	return nil
 }
@@ -594,9 +610,9 @@ func mdlAddSubscription(rt *rapid.T, s *mdlState) *mdlCall {
 		return []any{v}, err
 	}
 	c.check = func(m *mdlModel, x mdlExpect, err error) error {
-		var must []string
+		var must []mdlProblem
 		if _, ok := m.subs[mdlFold(spec.Name)]; ok {
-			must = append(must, "SUB-1: the name is taken") // RULE SUB-1
+			must = append(must, mdlProblem{flex.ErrConflict, "SUB-1: the name is taken"}) // RULE SUB-1
 		}
 		return mdlMust(x, c, err, must, true)
 	}
@@ -611,20 +627,20 @@ func mdlRemoveSubscription(rt *rapid.T, s *mdlState) *mdlCall {
 		return nil, s.env.tn.RemoveSubscription(ctx, name)
 	}
 	c.check = func(m *mdlModel, x mdlExpect, err error) error {
-		var must []string
+		var must []mdlProblem
 		if _, ok := m.subs[mdlFold(name)]; !ok {
-			must = append(must, "no such subscription")
+			must = append(must, mdlProblem{flex.ErrNotFound, "no such subscription"})
 		} else if len(m.subs) == 1 {
-			must = append(must, "SUB-4: it is the last") // RULE SUB-4
+			must = append(must, mdlProblem{flex.ErrPrecondition, "SUB-4: it is the last"}) // RULE SUB-4
 		}
 		for _, cat := range m.cats {
 			if strings.EqualFold(cat.sub, name) {
-				must = append(must, fmt.Sprintf("SUB-3: catalog %s uses it", cat.name)) // RULE SUB-3
+				must = append(must, mdlProblem{flex.ErrPrecondition, fmt.Sprintf("SUB-3: catalog %s uses it", cat.name)}) // RULE SUB-3
 			}
 		}
 		for _, conn := range m.conns {
 			if strings.EqualFold(conn.sub, name) {
-				must = append(must, fmt.Sprintf("SUB-3: connection %s is in it", conn.name)) // RULE SUB-3
+				must = append(must, mdlProblem{flex.ErrPrecondition, fmt.Sprintf("SUB-3: connection %s is in it", conn.name)}) // RULE SUB-3
 			}
 		}
 		return mdlMust(x, c, err, must, true)
@@ -665,12 +681,12 @@ func mdlCreateConnection(rt *rapid.T, s *mdlState) *mdlCall {
 		return []any{v}, err
 	}
 	c.check = func(m *mdlModel, x mdlExpect, err error) error {
-		var must []string
+		var must []mdlProblem
 		if o, ok := m.conns[mdlFold(name)]; ok {
-			must = append(must, fmt.Sprintf("the name is taken by the connection in %s", o.sub))
+			must = append(must, mdlProblem{flex.ErrConflict, fmt.Sprintf("the name is taken by the connection in %s", o.sub)})
 		}
 		if _, ok := m.subs[mdlFold(sub)]; !ok {
-			must = append(must, "no such subscription")
+			must = append(must, mdlProblem{flex.ErrNotFound, "no such subscription"})
 		}
 		ranges := spec.FlexRanges()
 		if err == nil {
@@ -678,7 +694,7 @@ func mdlCreateConnection(rt *rapid.T, s *mdlState) *mdlCall {
 		}
 		for _, r := range ranges {
 			if remote.IsValid() && r.Overlaps(remote) {
-				must = append(must, fmt.Sprintf("NET-4: %v overlaps the peered VNet's %v", r, remote)) // RULE NET-4
+				must = append(must, mdlProblem{flex.ErrInvalid, fmt.Sprintf("NET-4: %v overlaps the peered VNet's %v", r, remote)}) // RULE NET-4
 			}
 			for _, o := range m.conns {
 				if !strings.EqualFold(o.sub, sub) {
@@ -686,13 +702,13 @@ func mdlCreateConnection(rt *rapid.T, s *mdlState) *mdlCall {
 				}
 				for _, p := range o.ranges {
 					if r.Overlaps(p) {
-						must = append(must, fmt.Sprintf("NET-4: %v overlaps %v of connection %s", r, p, o.name)) // RULE NET-4
+						must = append(must, mdlProblem{flex.ErrInvalid, fmt.Sprintf("NET-4: %v overlaps %v of connection %s", r, p, o.name)}) // RULE NET-4
 					}
 				}
 			}
 		}
 		if spec.Kind() != network.KindNone && !rng.IsValid() {
-			must = append(must, "NET-5: no Flex range") // RULE NET-5
+			must = append(must, mdlProblem{flex.ErrInvalid, "NET-5: no Flex range"}) // RULE NET-5
 		}
 		if err == nil {
 			for _, r := range spec.FlexRanges() {
@@ -718,13 +734,13 @@ func mdlDeleteConnection(rt *rapid.T, s *mdlState) *mdlCall {
 		return nil, s.env.tn.DeleteConnection(ctx, name)
 	}
 	c.check = func(m *mdlModel, x mdlExpect, err error) error {
-		var must []string
+		var must []mdlProblem
 		if _, ok := m.conns[mdlFold(name)]; !ok {
-			must = append(must, "no such connection")
+			must = append(must, mdlProblem{flex.ErrNotFound, "no such connection"})
 		}
 		for _, cat := range m.cats {
 			if strings.EqualFold(cat.conn, name) {
-				must = append(must, fmt.Sprintf("NET-8: catalog %s uses it", cat.name)) // RULE NET-8
+				must = append(must, mdlProblem{flex.ErrPrecondition, fmt.Sprintf("NET-8: catalog %s uses it", cat.name)}) // RULE NET-8
 			}
 		}
 		return mdlMust(x, c, err, must, true)
@@ -817,31 +833,31 @@ func mdlCreateCatalogIn(rt *rapid.T, s *mdlState, name, sub string, pi, users in
 		return []any{v}, err
 	}
 	c.check = func(m *mdlModel, x mdlExpect, err error) error {
-		var must []string
+		var must []mdlProblem
 		if _, ok := m.cats[mdlFold(name)]; ok {
-			must = append(must, "CAT-5: the name is taken") // RULE CAT-5
+			must = append(must, mdlProblem{flex.ErrConflict, "CAT-5: the name is taken"}) // RULE CAT-5
 		}
 		if _, ok := m.subs[mdlFold(sub)]; !ok {
-			must = append(must, "no such subscription")
+			must = append(must, mdlProblem{flex.ErrNotFound, "no such subscription"})
 		}
 		if conn != "" {
 			switch o, ok := m.conns[mdlFold(conn)]; {
 			case !ok:
-				must = append(must, "NET-2: no such connection") // RULE NET-2
+				must = append(must, mdlProblem{flex.ErrNotFound, "NET-2: no such connection"}) // RULE NET-2
 			case !strings.EqualFold(o.sub, sub):
-				must = append(must, "SUB-2: the connection is in another subscription") // RULE SUB-2
+				must = append(must, mdlProblem{flex.ErrPrecondition, "SUB-2: the connection is in another subscription"}) // RULE SUB-2
 			case domain != "" && o.kind == network.KindNone:
-				must = append(must, "IDN-2: domain-joined without connectivity") // RULE IDN-2
+				must = append(must, mdlProblem{flex.ErrInvalid, "IDN-2: domain-joined without connectivity"}) // RULE IDN-2
 			}
 		}
 		if len(m.cats) >= x.limits.CatalogsPerTenant {
-			must = append(must, fmt.Sprintf("LIM-2: %d catalogs", len(m.cats))) // RULE LIM-2
+			must = append(must, mdlProblem{flex.ErrLimit, fmt.Sprintf("LIM-2: %d catalogs", len(m.cats))}) // RULE LIM-2
 		}
 		if v := m.vdas(sub); v+machines >= x.limits.VDAsPerSubscription {
-			must = append(must, fmt.Sprintf("LIM-4: %d VDAs + %d", v, machines)) // RULE LIM-4
+			must = append(must, mdlProblem{flex.ErrLimit, fmt.Sprintf("LIM-4: %d VDAs + %d", v, machines)}) // RULE LIM-4
 		}
 		if machines > capacity {
-			must = append(must, fmt.Sprintf("NAM-8: %d machines, the scheme names %d", machines, capacity)) // RULE NAM-8
+			must = append(must, mdlProblem{flex.ErrInvalid, fmt.Sprintf("NAM-8: %d machines, the scheme names %d", machines, capacity)}) // RULE NAM-8
 		}
 		if err != nil && errors.Is(err, flex.ErrCapacity) && x.primaryOnly && sized { // RULE CAT-14
 			return fmt.Errorf("CAT-14: failed for want of the primary size's capacity, with a backup size: %v", err)
@@ -885,28 +901,31 @@ func mdlAddMachines(rt *rapid.T, s *mdlState) *mdlCall {
 		v, err := s.env.tn.AddMachines(ctx, name, req)
 		return []any{v}, err
 	}
-	var machines int
 	c.check = func(m *mdlModel, x mdlExpect, err error) error {
 		cat, ok := m.cats[mdlFold(name)]
 		if !ok {
-			return mdlMust(x, c, err, []string{"no such catalog"}, true)
+			return mdlMust(x, c, err, []mdlProblem{{flex.ErrNotFound, "no such catalog"}}, true)
 		}
-		machines, _ = cat.persona.Machines(users)
-		var must []string
+		machines, _ := cat.persona.Machines(users)
+		var must []mdlProblem
 		if v := m.vdas(cat.sub); v+machines >= x.limits.VDAsPerSubscription {
-			must = append(must, fmt.Sprintf("LIM-4: %d VDAs + %d", v, machines)) // RULE LIM-4
+			must = append(must, mdlProblem{flex.ErrLimit, fmt.Sprintf("LIM-4: %d VDAs + %d", v, machines)}) // RULE LIM-4
 		}
 		if cat.machines+machines > cat.scheme.Capacity() {
-			must = append(must, fmt.Sprintf("NAM-8: %d machines + %d, the scheme names %d", cat.machines, machines, cat.scheme.Capacity())) // RULE NAM-8
+			must = append(must, mdlProblem{flex.ErrInvalid, fmt.Sprintf("NAM-8: %d machines + %d, the scheme names %d", cat.machines, machines, cat.scheme.Capacity())}) // RULE NAM-8
 		}
 		if cat.joined != creds {
-			must = append(must, "CAT-6: the service account is needed again exactly for a domain-joined catalog") // RULE CAT-6
+			must = append(must, mdlProblem{flex.ErrInvalid, "CAT-6: the service account is needed again exactly for a domain-joined catalog"}) // RULE CAT-6
 		}
 		// The machine numbers a failed addition used are not in the model,
 		// nor is whether the scheme has room after them.
 		return mdlMust(x, c, err, must, false)
 	}
-	c.apply = func(m *mdlModel) { m.cats[mdlFold(name)].machines += machines }
+	c.apply = func(m *mdlModel) {
+		cat := m.cats[mdlFold(name)]
+		n, _ := cat.persona.Machines(users) // CAT-2
+		cat.machines += n
+	}
 	return c
 }
 
@@ -942,9 +961,9 @@ func mdlDeleteCatalog(rt *rapid.T, s *mdlState) *mdlCall {
 		return nil, s.env.tn.DeleteCatalog(ctx, name, mdlAck(name))
 	}
 	c.check = func(m *mdlModel, x mdlExpect, err error) error {
-		var must []string
+		var must []mdlProblem
 		if _, ok := m.cats[mdlFold(name)]; !ok {
-			must = append(must, "no such catalog")
+			must = append(must, mdlProblem{flex.ErrNotFound, "no such catalog"})
 		}
 		return mdlMust(x, c, err, must, true)
 	}
@@ -989,7 +1008,7 @@ func mdlMachineAction(rt *rapid.T, s *mdlState) *mdlCall {
 		cat, ok := m.cats[mdlFold(name)]
 		switch {
 		case !ok:
-			return mdlMust(x, c, err, []string{"no such catalog"}, true)
+			return mdlMust(x, c, err, []mdlProblem{{flex.ErrNotFound, "no such catalog"}}, true)
 		case a == catalog.Delete && err == nil && cat.machines == 0:
 			return errors.New("deleted a machine of a catalog that has none")
 		}
@@ -1021,9 +1040,9 @@ func mdlAddUsers(rt *rapid.T, s *mdlState) *mdlCall {
 		return []any{v}, err
 	}
 	c.check = func(m *mdlModel, x mdlExpect, err error) error {
-		var must []string
+		var must []mdlProblem
 		if _, ok := m.cats[mdlFold(name)]; !ok {
-			must = append(must, "no such catalog")
+			must = append(must, mdlProblem{flex.ErrNotFound, "no such catalog"})
 		}
 		return mdlMust(x, c, err, must, true)
 	}
@@ -1053,12 +1072,12 @@ func mdlRemoveUsers(rt *rapid.T, s *mdlState) *mdlCall {
 	c.check = func(m *mdlModel, x mdlExpect, err error) error {
 		cat, ok := m.cats[mdlFold(name)]
 		if !ok {
-			return mdlMust(x, c, err, []string{"no such catalog"}, true)
+			return mdlMust(x, c, err, []mdlProblem{{flex.ErrNotFound, "no such catalog"}}, true)
 		}
-		var must []string
+		var must []mdlProblem
 		for _, p := range ps {
 			if !cat.members[mdlMember(p)] {
-				must = append(must, fmt.Sprintf("CAT-9: %v is not a member", p)) // RULE CAT-9
+				must = append(must, mdlProblem{flex.ErrNotFound, fmt.Sprintf("CAT-9: %v is not a member", p)}) // RULE CAT-9
 			}
 		}
 		return mdlMust(x, c, err, must, true)
@@ -1086,20 +1105,20 @@ func mdlTakeSnapshot(rt *rapid.T, s *mdlState) *mdlCall {
 	c.check = func(m *mdlModel, x mdlExpect, err error) error {
 		cat, ok := m.cats[mdlFold(name)]
 		if !ok {
-			return mdlMust(x, c, err, []string{"no such catalog"}, true)
+			return mdlMust(x, c, err, []mdlProblem{{flex.ErrNotFound, "no such catalog"}}, true)
 		}
-		var must []string
+		var must []mdlProblem
 		if cat.mt != quota.Static {
-			must = append(must, "CAT-13: not a static catalog") // RULE CAT-13
+			must = append(must, mdlProblem{flex.ErrInvalid, "CAT-13: not a static catalog"}) // RULE CAT-13
 		}
 		if !assigned && !x.concurrent {
 			// Assignments are not in the model: this is what the listing
 			// said when the step was drawn, which AddUsers run at the
 			// same time may change.
-			must = append(must, "CAT-13: the machine is assigned to no user") // RULE CAT-13
+			must = append(must, mdlProblem{flex.ErrInvalid, "CAT-13: the machine is assigned to no user"}) // RULE CAT-13
 		}
 		if cat.snaps[machine][snap] {
-			must = append(must, "API-5: the machine has a snapshot of that name") // RULE API-5
+			must = append(must, mdlProblem{flex.ErrConflict, "API-5: the machine has a snapshot of that name"}) // RULE API-5
 		}
 		// The machine may have been deleted meanwhile (concurrently), and
 		// whether it allows a snapshot now is not in the model.
@@ -1143,11 +1162,11 @@ func mdlDeleteSnapshot(rt *rapid.T, s *mdlState) *mdlCall {
 	c.check = func(m *mdlModel, x mdlExpect, err error) error {
 		cat, ok := m.cats[mdlFold(name)]
 		if !ok {
-			return mdlMust(x, c, err, []string{"no such catalog"}, true)
+			return mdlMust(x, c, err, []mdlProblem{{flex.ErrNotFound, "no such catalog"}}, true)
 		}
-		var must []string
+		var must []mdlProblem
 		if !cat.snaps[machine][snap] {
-			must = append(must, "the machine has no snapshot of that name")
+			must = append(must, mdlProblem{flex.ErrNotFound, "the machine has no snapshot of that name"})
 		}
 		return mdlMust(x, c, err, must, false)
 	}
