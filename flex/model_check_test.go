@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"net/netip"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -140,8 +141,8 @@ func (w mdlWorld) view() mdlView {
 func (s *mdlState) check(rt *rapid.T) {
 	w := s.read(rt)
 	s.checkSecrets(rt, w)
-	if diff := cmp.Diff(s.model.view(), w.view()); diff != "" {
-		rt.Fatalf("the Tenant differs from the model (-model +Tenant):\n%s", diff)
+	if want, got := s.model.view(), w.view(); !reflect.DeepEqual(want, got) { // the diff only when needed: it costs
+		rt.Fatalf("the Tenant differs from the model (-model +Tenant):\n%s", cmp.Diff(want, got))
 	}
 	s.checkSubscriptions(rt, w)
 	s.checkConnections(rt, w)
@@ -181,18 +182,19 @@ func (s *mdlState) checkSecrets(rt *rapid.T, w mdlWorld) {
 		if line == "" {
 			continue
 		}
-		var rec map[string]any
+		var rec struct {
+			Msg, Op, Resource, Outcome string
+			Duration, Attempt          *int64
+		}
 		if err := json.Unmarshal([]byte(line), &rec); err != nil {
 			rt.Fatalf("log line is not a JSON object (%v): %s", err, line)
 		}
-		if rec["msg"] != "cloud call" {
+		if rec.Msg != "cloud call" {
 			continue
 		}
 		calls++
-		for _, k := range []string{"op", "resource", "duration", "attempt", "outcome"} {
-			if _, ok := rec[k]; !ok {
-				rt.Fatalf("the log record of a cloud call has no %q: %s", k, line)
-			}
+		if rec.Op == "" || rec.Resource == "" || rec.Outcome == "" || rec.Duration == nil || rec.Attempt == nil {
+			rt.Fatalf("the log record of a cloud call lacks its operation, resource, duration, attempt or outcome: %s", line)
 		}
 	}
 	if n := s.env.rec.Len(); n != calls {
@@ -378,9 +380,12 @@ func (s *mdlState) checkNames(rt *rapid.T, w mdlWorld) {
 // machines of the subscription's catalogs, as the model and the cloud have
 // them, and no connector.
 func (s *mdlState) checkLimits(rt *rapid.T, w mdlWorld) {
+	l := mdlLimits()
+	if diff := cmp.Diff(l, s.env.tn.Limits()); diff != "" { // RULE LIM-9
+		rt.Fatalf("LIM-9: the Tenant enforces other limits than configured (-configured +Limits):\n%s", diff)
+	}
 	flextest.AssertLimitsHold(rt, s.env.tn) // RULE LIM-1…LIM-9
 	u := s.env.tn.Usage()
-	l := mdlLimits()
 	if u.Catalogs.InUse+u.Catalogs.Reserved > l.CatalogsPerTenant || u.Catalogs.InUse != len(s.model.cats) { // RULE LIM-2
 		rt.Fatalf("LIM-2: usage %+v, model %d catalogs, limit %d", u.Catalogs, len(s.model.cats), l.CatalogsPerTenant)
 	}
