@@ -532,16 +532,18 @@ func (x mdlExpect) kinds(c *mdlCall, err error) error {
 	// it matches no context error.
 	op, _, _ := strings.Cut(c.desc, "(")
 	fe, ok := err.(*flex.Error)
+	canceled := errors.Is(err, context.Canceled)
 	switch {
-	case c.makesVMs && (x.capacity || x.throttle):
+	case canceled && c.makesVMs && (x.capacity || x.throttle):
 		// KNOWN BUG: mdlCanceledGuard. When one VM of CreateCatalog or
-		// AddMachines fails, the others under way are cancelled, and the
-		// error returned joins their "context canceled" with the failure:
+		// AddMachines (machines or Cloud Connectors) fails, the work
+		// still under way or queued runs on a cancelled context, and the
+		// error returned joins its "context canceled" with the failure:
 		// errors.Is(err, context.Canceled) holds though the caller's
-		// context is live, and the error is not wrapped as the
-		// operation's. Those two checks are left out for the operations
-		// the VM faults can fail.
-	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		// context is live, and so the error is not wrapped as the
+		// operation's. Such an error of an operation the VM faults can
+		// fail is let through.
+	case canceled || errors.Is(err, context.DeadlineExceeded):
 		return fmt.Errorf("matches a context error, though no context ended: %v", err)
 	case !ok || fe.Op != op:
 		return fmt.Errorf("is not a *flex.Error of operation %s: %T %v", op, err, err)
