@@ -236,6 +236,9 @@ func (p *cmdParser) parse() (CommandLine, error) {
 			return p.fail(start, "the quote opening the path is never closed; add the closing quote")
 		}
 		c.Path = s[p.i+1 : p.i+1+end]
+		if tab := strings.IndexByte(c.Path, '\t'); tab >= 0 {
+			return p.fail(p.i+1+tab, "the path has a tab; a path cannot hold control characters, remove it")
+		}
 		p.i += end + 2
 		if p.i < len(s) && !isBlank(s[p.i]) {
 			return p.fail(p.i, "text follows the closing quote of the path without a space; separate the path from what follows with a space")
