@@ -83,9 +83,14 @@ func outcome(err error) string {
 
 // parallel runs fn(ctx, i) for i in [0, n) with at most t.workers running
 // at once and reports progress after each. It stops starting new work at
-// the first failure or when ctx is done, waits for the work under way, and
-// returns which indexes succeeded and every error, joined; when ctx ended
-// the work early without a failure, ctx's error.
+// the first failure or when ctx is done, cancels the work under way and
+// waits for it, and returns which indexes succeeded and every error,
+// joined; when ctx ended the work early without a failure, ctx's error.
+//
+// The errors of work that ended because parallel cancelled it after a
+// failure (they match context.Canceled while ctx is live) are not the
+// caller's and are left out: the failure that stopped the work is the
+// error. While ctx is cancelled, its errors are kept.
 func (t *Tenant) parallel(ctx context.Context, p Progress, n int, fn func(ctx context.Context, i int) error) (ok []bool, err error) {
 	ok = make([]bool, n)
 	if n == 0 {
@@ -106,11 +111,14 @@ func (t *Tenant) parallel(ctx context.Context, p Progress, n int, fn func(ctx co
 			for i := range next {
 				err := fn(work, i)
 				mu.Lock()
-				if err != nil {
+				switch {
+				case err == nil:
+					ok[i] = true
+				case work.Err() != nil && ctx.Err() == nil && errors.Is(err, context.Canceled):
+					// Cancelled by the pool after another's failure.
+				default:
 					errs = append(errs, err)
 					cancel()
-				} else {
-					ok[i] = true
 				}
 				p.Done++
 				t.report(p)

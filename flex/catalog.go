@@ -284,12 +284,18 @@ func (t *Tenant) catalog(op, name string) (*catalogObj, error) {
 // wrap returns err as an *Error of op on obj with the kind it matches:
 // the catalog package's busy and state errors, the ledger's limits and
 // rule violations become ErrBusy, ErrPrecondition, ErrLimit and ErrInvalid.
-// Context errors pass through untouched.
+// Context errors pass through untouched; a context error joined with an
+// error of a kind (a failure, and the caller's cancellation of the rest of
+// the work) is wrapped like that error, and errors.Is still finds the
+// context error in it.
 func wrap(op, obj string, err error) error {
-	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
+	if err == nil {
+		return nil
 	}
 	kind := KindOf(err)
+	if kind == nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		return err
+	}
 	var se *catalog.StateError
 	var ae *catalog.ActionError
 	switch {

@@ -65,7 +65,7 @@ import (
 //
 // Known bugs are kept out of the drawn sequences by guards, each marked
 // KNOWN BUG where it acts: mdlSharedSchemeGuard, mdlLastCatalogsGuard,
-// mdlPlaceholderGuard, mdlCanceledGuard and mdlLostVMGuard.
+// mdlPlaceholderGuard and mdlLostVMGuard.
 func TestTenantModel(t *testing.T) {
 	var stats mdlStats
 	rapid.Check(t, func(rt *rapid.T) {
@@ -534,15 +534,6 @@ func (x mdlExpect) kinds(c *mdlCall, err error) error {
 	fe, ok := err.(*flex.Error)
 	canceled := errors.Is(err, context.Canceled)
 	switch {
-	case canceled && c.makesVMs && (x.capacity || x.throttle):
-		// KNOWN BUG: mdlCanceledGuard. When one VM of CreateCatalog or
-		// AddMachines (machines or Cloud Connectors) fails, the work
-		// still under way or queued runs on a cancelled context, and the
-		// error returned joins its "context canceled" with the failure:
-		// errors.Is(err, context.Canceled) holds though the caller's
-		// context is live, and so the error is not wrapped as the
-		// operation's. Such an error of an operation the VM faults can
-		// fail is let through.
 	case canceled || errors.Is(err, context.DeadlineExceeded):
 		return fmt.Errorf("matches a context error, though no context ended: %v", err)
 	case !ok || fe.Op != op:

@@ -1,0 +1,124 @@
+package flex_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/daasflex/daasflex/catalog"
+	"github.com/daasflex/daasflex/fake"
+	"github.com/daasflex/daasflex/flex"
+	"github.com/daasflex/daasflex/flex/flextest"
+)
+
+// The clean-up of operations that fail part-way: what was made is removed
+// (or the object is kept in a failed state saying what is left), the quota
+// is released, and the error is the operation's.
+
+// siblingFailure arranges, on f, that of two VMs made at once the first
+// fails (with ErrCapacity, the catalog having no backup size) only once the
+// second is waiting to retry a throttled Put: so the second is still under
+// way when the operation gives up, and the work's own cancellation ends its
+// wait. It returns the rules, to check that they fired.
+func siblingFailure(t *testing.T, f *fltEnv, failing, waiting string) (fail, throttle *fake.Rule) {
+	t.Helper()
+	inWait := make(chan struct{})
+	var once sync.Once
+	f.setWait(func(ctx context.Context, d time.Duration) error {
+		once.Do(func() { close(inWait) })
+		<-ctx.Done()
+		return ctx.Err()
+	})
+	throttle = f.plan.On(fake.Put, flex.TypeVirtualMachine).Named(waiting).Throttle(time.Second)
+	fail = f.plan.On(fake.Put, flex.TypeVirtualMachine).Named(failing).FailFunc(func(c fake.Call) error {
+		select {
+		case <-inWait:
+		case <-time.After(10 * time.Second):
+			t.Errorf("%s never waited to retry", waiting)
+		}
+		return &flex.Error{Kind: flex.ErrCapacity, Op: c.Op(), Object: c.Object(), Err: errors.New("AllocationFailed: injected")}
+	})
+	return fail, throttle
+}
+
+// TestSiblingCancellationIsNotTheCallersError: when one VM of CreateCatalog
+// or AddMachines fails, the VMs still under way are cancelled by the
+// operation itself. Their "context canceled" is not the caller's: the
+// error is the operation's *flex.Error of the failure's kind, and
+// errors.Is(err, context.Canceled) holds only when the caller's context
+// was cancelled.
+func TestSiblingCancellationIsNotTheCallersError(t *testing.T) {
+	check := func(t *testing.T, op string, err error) {
+		t.Helper()
+		var fe *flex.Error
+		if !errors.As(err, &fe) || err != error(fe) || fe.Op != op || fe.Kind != flex.ErrCapacity {
+			t.Errorf("%s: %T %v; want the operation's *flex.Error of kind ErrCapacity", op, err, err)
+		}
+		if errors.Is(err, context.Canceled) {
+			t.Errorf("%s: %v; matches context.Canceled though the caller's context is live", op, err)
+		}
+	}
+	t.Run("CreateCatalog", func(t *testing.T) {
+		f := fltNew(t, flex.WithWorkers(2))
+		fail, throttle := siblingFailure(t, f, "Sal-0001", "Sal-0002")
+		_, err := f.tn.CreateCatalog(f.ctx, fltMulti("Sales", 16, "")) // 2 machines
+		check(t, "CreateCatalog", err)
+		if fail.Fired() != 1 || throttle.Fired() == 0 {
+			t.Errorf("faults fired %d and %d times; want the failure once and the throttling", fail.Fired(), throttle.Fired())
+		}
+		f.assertNothingLeft(t)
+	})
+	t.Run("AddMachines", func(t *testing.T) {
+		f := fltNew(t, flex.WithWorkers(2))
+		if _, err := f.tn.CreateCatalog(f.ctx, fltMulti("Sales", 8, "")); err != nil {
+			t.Fatal(err)
+		}
+		fail, throttle := siblingFailure(t, f, "Sal-0002", "Sal-0003")
+		_, err := f.tn.AddMachines(f.ctx, "Sales", catalog.AddMachinesRequest{Users: 16})
+		check(t, "AddMachines", err)
+		if fail.Fired() != 1 || throttle.Fired() == 0 {
+			t.Errorf("faults fired %d and %d times; want the failure once and the throttling", fail.Fired(), throttle.Fired())
+		}
+		f.assertOneMachine(t, "Sales")
+	})
+	t.Run("the caller's cancellation still shows", func(t *testing.T) {
+		f := fltNew(t, flex.WithWorkers(2))
+		ctx, cancel := context.WithCancel(f.ctx)
+		defer cancel()
+		f.plan.On(fake.Put, flex.TypeVirtualMachine).Named("Sal-0002").Throttle(time.Second)
+		f.setWait(func(ctx context.Context, d time.Duration) error {
+			cancel()
+			return ctx.Err()
+		})
+		_, err := f.tn.CreateCatalog(ctx, fltMulti("Sales", 16, ""))
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("CreateCatalog with its context cancelled: %v; want context.Canceled", err)
+		}
+		// The throttled Put it gave up retrying is in the error too: an
+		// error of a kind is the operation's.
+		if fe, ok := err.(*flex.Error); flex.KindOf(err) != nil && (!ok || fe.Op != "CreateCatalog") {
+			t.Errorf("CreateCatalog: %T %v; an error of kind %v is not the operation's *flex.Error", err, err, flex.KindOf(err))
+		}
+		f.assertNothingLeft(t)
+	})
+}
+
+// assertOneMachine checks that catalog name has exactly its first
+// machine, in the Tenant and in the cloud, that one VDA is counted, and
+// that nothing is orphaned.
+func (f *fltEnv) assertOneMachine(t *testing.T, name string) {
+	t.Helper()
+	ms, err := f.tn.Machines(f.ctx, name)
+	if err != nil || len(ms) != 1 {
+		t.Errorf("machines of %s: %v, %v; want one", name, ms, err)
+	}
+	if n := len(f.find("catalog/"+name, flex.TypeVirtualMachine)); n != 1 {
+		t.Errorf("%d VMs of %s in the cloud; want 1", n, name)
+	}
+	if subs, _ := f.tn.Subscriptions(f.ctx); len(subs) != 1 || subs[0].VDAs != 1 { // RULE LIM-4
+		t.Errorf("subscriptions: %+v; want 1 VDA", subs)
+	}
+	flextest.AssertNoOrphans(t, f.cloud, f.tn)
+}
