@@ -100,6 +100,26 @@ func ExampleSpace_Add() {
 	// <nil>
 }
 
+// AddAll fills a Space with a whole address plan at once, or refuses it
+// all and names every overlap.
+func ExampleSpace_AddAll() {
+	var s ipam.Space
+	err := s.AddAll(
+		ipam.Entry{Owner: "customer VNet hub-vnet", Prefix: ipam.MustParsePrefix("10.0.0.0/16")},
+		ipam.Entry{Owner: "Flex connection east", Prefix: ipam.MustParsePrefix("192.168.0.0/24")},
+		ipam.Entry{Owner: "Flex connection west", Prefix: ipam.MustParsePrefix("10.0.0.0/24")},
+	)
+	fmt.Println(err, s.Len())
+	err = s.AddAll(
+		ipam.Entry{Owner: "customer VNet hub-vnet", Prefix: ipam.MustParsePrefix("10.0.0.0/16")},
+		ipam.Entry{Owner: "Flex connection east", Prefix: ipam.MustParsePrefix("192.168.0.0/24")},
+	)
+	fmt.Println(err, s.Entries())
+	// Output:
+	// NET-4: 10.0.0.0/24 of Flex connection west overlaps 10.0.0.0/16 owned by customer VNet hub-vnet; address ranges must not share any address 0
+	// <nil> [10.0.0.0/16 (customer VNet hub-vnet) 192.168.0.0/24 (Flex connection east)]
+}
+
 func ExampleSpace_Remove() {
 	var s ipam.Space
 	_ = s.Add("hub", ipam.MustParsePrefix("10.0.0.0/16"))

@@ -96,3 +96,11 @@ func checkList(l *list) error {
 	}
 	return nil
 }
+
+// SetPackedLimit sets the number of entries from which AddAll sorts IPv4
+// entries as structs, and returns a function that restores it.
+func SetPackedLimit(n int) (restore func()) {
+	old := packedLimit
+	packedLimit = n
+	return func() { packedLimit = old }
+}

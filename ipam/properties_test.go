@@ -101,6 +101,40 @@ func (m *model) add(e ipam.Entry) error {
 	return nil
 }
 
+// addAllProblems counts what AddAll must report for es: each entry that
+// is not canonical, each pair of entries that overlap, and each entry that
+// overlaps the model.
+func (m model) addAllProblems(es []ipam.Entry) int {
+	n := 0
+	for i, e := range es {
+		if !e.Prefix.IsValid() || e.Prefix.Masked() != e.Prefix {
+			n++
+			continue
+		}
+		if m.overlapping(e.Prefix) != nil {
+			n++
+		}
+		for _, f := range es[:i] {
+			if f.Prefix.IsValid() && f.Prefix.Masked() == f.Prefix && f.Prefix.Overlaps(e.Prefix) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// problemCount returns how many problems a multierror holds (0 for nil).
+func problemCount(err error) int {
+	var me interface{ WrappedErrors() []error }
+	if err == nil {
+		return 0
+	}
+	if errors.As(err, &me) {
+		return len(me.WrappedErrors())
+	}
+	return 1
+}
+
 // blocks returns every aligned block of length bits inside within, lowest
 // first.
 func blocks(within netip.Prefix, bits int) []netip.Prefix {
@@ -178,6 +212,26 @@ func TestSpaceMatchesModel(t *testing.T) {
 					}
 					if diff := gocmp.Diff(want, got, cmpOpts); diff != "" {
 						t.Fatalf("Add(%v) (-want +got):\n%s", e, diff)
+					}
+				}
+			},
+			"AddAll": func(t *rapid.T) {
+				// Entries that overlap each other, the Space, or are not
+				// canonical now and then: then AddAll adds nothing and
+				// names every problem; else it adds them all.
+				es := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) ipam.Entry {
+					return ipam.Entry{Owner: genOwner.Draw(t, "owner"), Prefix: genRaw(22, 32).Draw(t, "p")}
+				}), 0, 40).Draw(t, "entries")
+				want := m.addAllProblems(es)
+				err := s.AddAll(es...)
+				if got := problemCount(err); got != want {
+					t.Fatalf("AddAll(%v) = %v; want %d problems", es, err, want) // RULE NET-4
+				}
+				if want == 0 {
+					for _, e := range es {
+						if err := m.add(e); err != nil {
+							t.Fatalf("model cannot add %v: %v", e, err)
+						}
 					}
 				}
 			},

@@ -1,12 +1,10 @@
 package ipam
 
 import (
-	"cmp"
 	"fmt"
 	"math"
 	"math/bits"
 	"net/netip"
-	"slices"
 
 	"github.com/daasflex/daasflex/rule"
 )
@@ -174,17 +172,11 @@ func (s *Space) Add(owner string, p netip.Prefix) error {
 	if err := checkPrefix("add", p); err != nil {
 		return err
 	}
-	l, is4 := s.list(p.Addr())
+	l, _ := s.list(p.Addr())
 	first, last := bounds(p)
 	at, found := l.floor(last)
 	if found && !l.lastAddr(at).less(first) {
-		// The lowest entry p overlaps is the first that ends at or
-		// after first.
-		low, ok := l.floor(first)
-		if !ok || l.lastAddr(low).less(first) {
-			low, _ = l.successor(low, ok)
-		}
-		o := l.entry(low, is4)
+		o := s.lowestOverlap(p)
 		return &OverlapError{Prefix: p, Other: o.Prefix, OtherOwner: o.Owner}
 	}
 	l.add(at, found, first, uint8(p.Addr().BitLen()-p.Bits()), owner)
@@ -391,57 +383,29 @@ func (s *Space) noRoom(within netip.Prefix, length int) *NoRoomError {
 // first. Entries with an invalid prefix overlap nothing. It takes
 // O(n log n) time plus the number of pairs.
 func CheckDisjoint(entries ...Entry) error {
-	type span struct {
-		first, last u128
-		is6         bool
-		bits, i     int
-	}
-	spans := make([]span, 0, len(entries))
+	var fams [2][]bulkEntry // IPv4, IPv6
 	for i, e := range entries {
 		if !e.Prefix.IsValid() {
 			continue
 		}
 		p := e.Prefix.Masked()
-		first, last := bounds(p)
-		spans = append(spans, span{first, last, !p.Addr().Is4(), p.Bits(), i})
-	}
-	// Two prefixes overlap when one holds the other. Sorted by family,
-	// first address and then length (shorter first), the prefixes inside
-	// a prefix directly follow it.
-	slices.SortFunc(spans, func(a, b span) int {
-		switch {
-		case a.is6 != b.is6:
-			return boolCmp(a.is6, b.is6)
-		case a.first != b.first:
-			return a.first.cmp(b.first)
+		fam := 0
+		if !p.Addr().Is4() {
+			fam = 1
 		}
-		return cmp.Compare(a.bits, b.bits)
-	})
-	var pairs [][2]int
-	for k, outer := range spans {
-		for _, inner := range spans[k+1:] {
-			if inner.is6 != outer.is6 || outer.last.less(inner.first) {
-				break
-			}
-			pairs = append(pairs, [2]int{min(outer.i, inner.i), max(outer.i, inner.i)})
-		}
+		fams[fam] = append(fams[fam], bulkEntry{first: toU128(p.Addr()), host: uint8(p.Addr().BitLen() - p.Bits()), i: i})
 	}
-	slices.SortFunc(pairs, func(a, b [2]int) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
+	sortBulk(fams[0])
+	sortBulk(fams[1])
 	var l rule.List
-	for _, pr := range pairs {
-		a, b := entries[pr[0]], entries[pr[1]]
-		l.Add("NET-4", "%s; address ranges must not share any address",
-			overlapText(b.Prefix, b.Owner, a.Prefix, a.Owner))
+	for _, pr := range overlappingPairs(fams[0], fams[1]) {
+		addOverlap(&l, entries[pr[1]], entries[pr[0]])
 	}
 	return l.Err()
 }
 
-func boolCmp(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case b:
-		return -1
-	}
-	return 1
+// addOverlap adds the NET-4 violation of entry e overlapping other.
+func addOverlap(l *rule.List, e, other Entry) {
+	l.Add("NET-4", "%s; address ranges must not share any address",
+		overlapText(e.Prefix, e.Owner, other.Prefix, other.Owner))
 }
