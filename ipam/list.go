@@ -68,6 +68,40 @@ func upperBound64(keys []uint64, k uint64) int {
 	return base + int(less^1)
 }
 
+// upperBoundChunk is upperBound64 for the keys of one chunk (at most
+// maxChunk). It compares k with every eighth key, then with the eight keys
+// of the block that holds the answer: the comparisons of each round are
+// independent, so the processor overlaps their loads, where a binary
+// search waits for each load before the next.
+func upperBoundChunk(keys []uint64, k uint64) int {
+	n := len(keys)
+	blocks := 0
+	for j := 8; j < n; j += 8 {
+		_, less := bits.Sub64(k, keys[j], 0)
+		blocks += int(less ^ 1)
+	}
+	i := blocks * 8
+	for _, x := range keys[i:min(i+8, n)] {
+		_, less := bits.Sub64(k, x, 0)
+		i += int(less ^ 1)
+	}
+	return i
+}
+
+// upperBoundWide is upperBound64 for longer key lists: binary search
+// steps down to at most maxChunk keys, then upperBoundChunk.
+func upperBoundWide(keys []uint64, k uint64) int {
+	base, n := 0, len(keys)
+	for n > maxChunk {
+		// The answer lies in [base, base+n].
+		half := n >> 1
+		_, less := bits.Sub64(k, keys[base+half], 0)
+		base += half * int(less^1)
+		n -= half
+	}
+	return base + upperBoundChunk(keys[base:base+n], k)
+}
+
 // upperBound128 is upperBound64 for keys split into halves.
 func upperBound128(his, los []uint64, k u128) int {
 	n := len(los)
@@ -112,6 +146,15 @@ func (l *list) lastAddr(p pos) u128 {
 
 // floor returns the position of the greatest key ≤ k.
 func (l *list) floor(k u128) (pos, bool) {
+	if !l.wide && k.hi == 0 {
+		// The common case, IPv4 among others: keys of one half only.
+		c := upperBoundWide(l.firstLo, k.lo) - 1
+		if c < 0 {
+			return pos{}, false
+		}
+		ch := l.chunks[c]
+		return pos{c, upperBoundChunk(ch.lo[:ch.n], k.lo) - 1}, true
+	}
 	c := l.search(l.firstHi, l.firstLo, k) - 1
 	if c < 0 {
 		return pos{}, false

@@ -20,3 +20,29 @@ func TestFirstAtLeast(t *testing.T) {
 		}
 	})
 }
+
+// TestUpperBounds: the searches find the index of the first key greater
+// than k in any sorted keys, as a linear scan does.
+func TestUpperBounds(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		keys := rapid.SliceOfN(rapid.Uint64Range(0, 3000), 0, 3*maxChunk).Draw(t, "keys")
+		slices.Sort(keys)
+		keys = slices.Compact(keys)
+		k := rapid.Uint64Range(0, 3001).Draw(t, "k")
+		want := len(keys)
+		if i := slices.IndexFunc(keys, func(x uint64) bool { return x > k }); i >= 0 {
+			want = i
+		}
+		if got := upperBoundWide(keys, k); got != want {
+			t.Fatalf("upperBoundWide(%v, %d) = %d, want %d", keys, k, got, want)
+		}
+		if len(keys) <= maxChunk {
+			if got := upperBoundChunk(keys, k); got != want {
+				t.Fatalf("upperBoundChunk(%v, %d) = %d, want %d", keys, k, got, want)
+			}
+		}
+		if got := upperBound64(keys, k); got != want {
+			t.Fatalf("upperBound64(%v, %d) = %d, want %d", keys, k, got, want)
+		}
+	})
+}

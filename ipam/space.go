@@ -259,7 +259,7 @@ func (s *Space) Overlapping(p netip.Prefix) []Entry {
 		return nil
 	}
 	l, is4 := s.list(p.Addr())
-	first, last := bounds(p.Masked())
+	first, last := maskedBounds(p)
 	at, found := l.floor(last)
 	if !found || l.lastAddr(at).less(first) {
 		return nil

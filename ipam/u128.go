@@ -88,6 +88,13 @@ func bounds(p netip.Prefix) (first, last u128) {
 	return first, first.or(hostMask(p))
 }
 
+// maskedBounds returns the first and last address of p.Masked(), without
+// building the masked prefix.
+func maskedBounds(p netip.Prefix) (first, last u128) {
+	a, m := toU128(p.Addr()), hostMask(p)
+	return a.andNot(m), a.or(m)
+}
+
 // alignUp returns the smallest multiple of mask+1 (a power of two) that is
 // at least u, and false when there is none below 2^128.
 func alignUp(u, mask u128) (u128, bool) {
