@@ -62,9 +62,7 @@ func (s *Sim) Put(ctx context.Context, id flex.ResourceID, model any) (any, erro
 		if perr != nil {
 			return nil, armError(perr)
 		}
-		{
-			r, err = armconv.PeeringFromARM(id, region, m)
-		}
+		r, err = armconv.PeeringFromARM(id, region, m)
 	case *armnetwork.VirtualNetworkGateway:
 		r, err = armconv.VPNGatewayFromARM(id, m, netipZero)
 		if err == nil {
@@ -81,9 +79,7 @@ func (s *Sim) Put(ctx context.Context, id flex.ResourceID, model any) (any, erro
 		if perr != nil {
 			return nil, armError(perr)
 		}
-		{
-			r, err = armconv.HubConnectionFromARM(id, region, m)
-		}
+		r, err = armconv.HubConnectionFromARM(id, region, m)
 	case *armcompute.VirtualMachine:
 		return s.putVM(ctx, id, m)
 	case *armcompute.Disk:

@@ -76,6 +76,23 @@ func key(id flex.ResourceID) string { return strings.ToLower(id.String()) }
 
 var _ fakearm.Backend = (*Sim)(nil)
 
+// armAnswers are the HTTP status and ARM error code Azure answers for each
+// kind of error.
+var armAnswers = map[error]struct {
+	status int
+	code   string
+}{
+	flex.ErrNotFound:     {http.StatusNotFound, "ResourceNotFound"},
+	flex.ErrConflict:     {http.StatusConflict, "Conflict"},
+	flex.ErrInvalid:      {http.StatusBadRequest, "InvalidParameter"},
+	flex.ErrCapacity:     {http.StatusConflict, "AllocationFailed"},
+	flex.ErrLimit:        {http.StatusConflict, "QuotaExceeded"},
+	flex.ErrPrecondition: {http.StatusForbidden, "AuthorizationFailed"},
+	flex.ErrBusy:         {http.StatusConflict, "AnotherOperationInProgress"},
+	flex.ErrThrottled:    {http.StatusTooManyRequests, "TooManyRequests"},
+	flex.ErrUnavailable:  {http.StatusServiceUnavailable, "ServiceUnavailable"},
+}
+
 // armError converts an error of the simulated cloud to the status and code
 // Azure would answer with. The cloud's messages start with Azure's code
 // ("ResourceNotFound: …"); a message without one gets the kind's usual
@@ -93,27 +110,9 @@ func armError(err error) error {
 	if errors.As(err, &fe) && fe.Err != nil {
 		msg = fe.Err.Error()
 	}
-	kind := flex.KindOf(err)
 	status, code := http.StatusInternalServerError, "InternalServerError"
-	switch kind {
-	case flex.ErrNotFound:
-		status, code = http.StatusNotFound, "ResourceNotFound"
-	case flex.ErrConflict:
-		status, code = http.StatusConflict, "Conflict"
-	case flex.ErrInvalid:
-		status, code = http.StatusBadRequest, "InvalidParameter"
-	case flex.ErrCapacity:
-		status, code = http.StatusConflict, "AllocationFailed"
-	case flex.ErrLimit:
-		status, code = http.StatusConflict, "QuotaExceeded"
-	case flex.ErrPrecondition:
-		status, code = http.StatusForbidden, "AuthorizationFailed"
-	case flex.ErrBusy:
-		status, code = http.StatusConflict, "AnotherOperationInProgress"
-	case flex.ErrThrottled:
-		status, code = http.StatusTooManyRequests, "TooManyRequests"
-	case flex.ErrUnavailable:
-		status, code = http.StatusServiceUnavailable, "ServiceUnavailable"
+	if a, ok := armAnswers[flex.KindOf(err)]; ok {
+		status, code = a.status, a.code
 	}
 	if c, rest, ok := strings.Cut(msg, ":"); ok && isCode(c) {
 		code, msg = c, strings.TrimSpace(rest)
