@@ -42,6 +42,15 @@ func build(tb testing.TB, ps []netip.Prefix) *ipam.Space {
 	return &s
 }
 
+// asEntries returns ps as entries of one owner.
+func asEntries(ps []netip.Prefix) []ipam.Entry {
+	es := make([]ipam.Entry, len(ps))
+	for i, p := range ps {
+		es[i] = ipam.Entry{Owner: "bench", Prefix: p}
+	}
+	return es
+}
+
 // packed returns benchEntries /28s back to back from 10.0.0.0.
 func packed() []netip.Prefix {
 	out := make([]netip.Prefix, benchEntries)
@@ -218,11 +227,7 @@ func BenchmarkBuild(b *testing.B) {
 // BenchmarkBuildAll builds a Space of the same 100,000 scattered /28s, in
 // the same random order, with one AddAll. Target: under 30 ms.
 func BenchmarkBuildAll(b *testing.B) {
-	ps := scattered()[:benchEntries]
-	es := make([]ipam.Entry, len(ps))
-	for i, p := range ps {
-		es[i] = ipam.Entry{Owner: "bench", Prefix: p}
-	}
+	es := asEntries(scattered()[:benchEntries])
 	b.ReportAllocs()
 	cpu := startCPU()
 	for b.Loop() {
@@ -248,11 +253,7 @@ func BenchmarkBuildPacked(b *testing.B) {
 
 // BenchmarkCheckDisjoint checks 100,000 disjoint scattered entries.
 func BenchmarkCheckDisjoint(b *testing.B) {
-	ps := scattered()[:benchEntries]
-	es := make([]ipam.Entry, len(ps))
-	for i, p := range ps {
-		es[i] = ipam.Entry{Owner: "bench", Prefix: p}
-	}
+	es := asEntries(scattered()[:benchEntries])
 	b.ReportAllocs()
 	cpu := startCPU()
 	for b.Loop() {
