@@ -356,7 +356,8 @@ type work struct {
 	progress Progress
 
 	// Made in the cloud.
-	made    []*machineObj
+	tried   []*machineObj // the machines a VM was put for, by index; nil for the others
+	made    []*machineObj // the machines made, by index; nil for those not made
 	place   placement
 	conMade []*connectorObj
 	conAdd  []*subnetSlot
@@ -600,7 +601,9 @@ func (t *Tenant) provisionCatalog(ctx context.Context, op string, w *work) error
 
 // makeMachines makes w.n machines of w.c, numbered from first: their
 // subnets, then the VMs in parallel (CAT-14, CAT-15). The machines made
-// are in w.made, in order, nil for those not made.
+// are in w.made, in order, nil for those not made; w.tried holds every
+// machine a VM was put for, which the cloud may hold though the Tenant
+// never heard back (removeTried).
 func (t *Tenant) makeMachines(ctx context.Context, w *work, first int) error {
 	c := w.c
 	if w.n == 0 {
@@ -629,9 +632,16 @@ func (t *Tenant) makeMachines(ctx context.Context, w *work, first int) error {
 	if len(zones) != w.n {
 		zones = catalog.SpreadZones(c.region, nil, w.n)
 	}
-	w.made = make([]*machineObj, w.n)
+	w.made, w.tried = make([]*machineObj, w.n), make([]*machineObj, w.n)
 	_, err = t.parallel(ctx, w.progress, w.n, func(ctx context.Context, i int) error {
 		slot := w.place.slots[i]
+		m := catalog.NewMachine(names[i], c.mt, upm)
+		m.Image, m.Zone = w.img.Name, zones[i]
+		if i < len(w.assign) {
+			m.Assigned = w.assign[i]
+		}
+		mo := &machineObj{m: m, slot: slot}
+		w.tried[i] = mo // each index is one worker's, read after parallel returns
 		vm := &VirtualMachine{
 			Meta:          Meta{ID: c.vmID(names[i]), Region: c.region, Tags: tags},
 			Zone:          zoneName(zones[i]),
@@ -648,15 +658,31 @@ func (t *Tenant) makeMachines(ctx context.Context, w *work, first int) error {
 		if err != nil {
 			return err
 		}
-		m := catalog.NewMachine(names[i], c.mt, upm)
-		m.Power, m.Registered, m.Image, m.Zone = catalog.Running, true, w.img.Name, zones[i]
-		if i < len(w.assign) {
-			m.Assigned = w.assign[i]
-		}
-		w.made[i] = &machineObj{m: m, size: got.Size, addr: got.PrivateIP, slot: slot}
+		mo.m.Power, mo.m.Registered = catalog.Running, true
+		mo.size, mo.addr = got.Size, got.PrivateIP
+		w.made[i] = mo
 		return nil
 	})
 	return err
+}
+
+// removeTried deletes, by name, the VM of every machine of w a VM was put
+// for: those made, and those whose Put failed, as it may have reached the
+// cloud with only its response lost. Deleting a VM that does not exist
+// succeeds. It returns the machines whose VM could not be deleted, and why.
+func (t *Tenant) removeTried(ctx context.Context, w *work) ([]*machineObj, error) {
+	var left []*machineObj
+	var errs []error
+	for _, m := range w.tried {
+		if m == nil {
+			continue
+		}
+		if err := t.deleteResource(ctx, w.c.vmID(m.m.Name)); err != nil {
+			left = append(left, m)
+			errs = append(errs, err)
+		}
+	}
+	return left, errors.Join(errs...)
 }
 
 // failCreate undoes a catalog creation that failed with err: it deletes
@@ -709,14 +735,14 @@ func (t *Tenant) failCreate(ctx context.Context, op string, w *work, err error) 
 	// The cloud still holds some of it: keep the catalog, in state Error,
 	// with its quota, so that DeleteCatalog can finish the cleanup.
 	_ = w.res.Commit()
-	c.subnets = append(c.subnets, w.place.added...)
+	c.subnets = append(c.subnets, remainingSubnets(c.conn, w.place.added)...)
 	for _, m := range w.made {
 		if m != nil {
 			c.addMachine(m)
 		}
 	}
 	l.pending = false
-	l.recordConnectors(slices.DeleteFunc(w.conMade, func(m *connectorObj) bool { return m == nil }), w.conAdd)
+	l.recordConnectors(slices.DeleteFunc(w.conMade, func(m *connectorObj) bool { return m == nil }), remainingSubnets(l.conn, w.conAdd))
 	c.status, _ = c.status.Finish(false)
 	c.failure = fmt.Sprintf("provisioning failed: %v; removing what was made failed: %v", err, cerr)
 	return wrap(op, c.obj(), fmt.Errorf("%w; removing what was made failed: %v", err, cerr))
@@ -851,18 +877,12 @@ func (t *Tenant) AddMachines(ctx context.Context, name string, req catalog.AddMa
 
 	err = t.makeMachines(ctx, w, first)
 	var cerr error
+	var left []*machineObj // machines whose VM could not be removed
 	if err != nil {
 		undo := context.WithoutCancel(ctx)
-		var errs []error
-		for _, m := range w.made {
-			if m != nil {
-				errs = append(errs, t.deleteResource(undo, c.vmID(m.m.Name)))
-			}
+		if left, cerr = t.removeTried(undo, w); cerr == nil {
+			cerr = t.dropSubnets(undo, c.conn, w.place.added)
 		}
-		if errors.Join(errs...) == nil {
-			errs = append(errs, t.dropSubnets(undo, c.conn, w.place.added))
-		}
-		cerr = errors.Join(errs...)
 	}
 
 	t.mu.Lock()
@@ -883,14 +903,24 @@ func (t *Tenant) AddMachines(ctx context.Context, name string, req catalog.AddMa
 		res.Release()
 		c.failure = fmt.Sprintf("adding %d machines failed and none was added: %v", n, err)
 	} else {
-		// Some machines could not be removed: keep them and their quota.
-		_ = res.Commit()
-		c.vdaCount += n
-		c.subnets = append(c.subnets, w.place.added...)
-		for _, m := range w.made {
-			if m != nil {
-				c.addMachine(m)
+		// What could not be removed stays the catalog's, for DeleteCatalog
+		// or a machine deletion to remove: the subnets added, and the
+		// machines whose VM could not be deleted, with the VMs the cloud
+		// may hold though the Tenant never heard back (a refresh reads
+		// their state). They count against LIM-4; the rest of the
+		// reservation is released. Under t.mu no other reservation comes
+		// between, so the smaller one fits where the whole did.
+		res.Release()
+		if len(left) > 0 {
+			ch.VDAs, ch.SingleSessionUsers, ch.MultiSessionUsers = len(left), 0, 0
+			if kept, rerr := t.ledger.Reserve(ch); rerr == nil {
+				_ = kept.Commit()
+				c.vdaCount += len(left)
 			}
+		}
+		c.subnets = append(c.subnets, remainingSubnets(c.conn, w.place.added)...)
+		for _, m := range left {
+			c.addMachine(m)
 		}
 		c.failure = fmt.Sprintf("adding %d machines failed: %v; removing the machines made failed: %v", n, err, cerr)
 		err = fmt.Errorf("%w; removing the machines made failed: %v", err, cerr)

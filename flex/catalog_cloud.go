@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 
 	"github.com/daasflex/daasflex/catalog"
@@ -90,13 +91,30 @@ func (t *Tenant) placeMachines(ctx context.Context, conn *connection, owner stri
 	return p, nil
 }
 
-// dropSubnets removes subnets added for work that failed.
+// dropSubnets removes subnets added for work that failed. Removing one
+// that is gone already succeeds, so a failed drop can be repeated.
 func (t *Tenant) dropSubnets(ctx context.Context, conn *connection, slots []*subnetSlot) error {
 	var errs []error
 	for _, s := range slots {
 		errs = append(errs, t.removeSubnet(ctx, conn, s.s))
 	}
 	return errors.Join(errs...)
+}
+
+// remainingSubnets returns the slots whose subnet the connection still
+// has: those a failed drop left, which the owner records so that its
+// deletion removes them. t.mu must be held.
+func remainingSubnets(conn *connection, slots []*subnetSlot) []*subnetSlot {
+	if conn == nil {
+		return nil
+	}
+	var out []*subnetSlot
+	for _, s := range slots {
+		if slices.ContainsFunc(conn.subnets, func(x *subnetUse) bool { return x.Name == s.s.Name }) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 var zoneText = [...]string{"", "1", "2", "3"}

@@ -122,3 +122,59 @@ func (f *fltEnv) assertOneMachine(t *testing.T, name string) {
 	}
 	flextest.AssertNoOrphans(t, f.cloud, f.tn)
 }
+
+// lostVM makes every Put of the VM named name reach the cloud, which makes
+// it, and then lose its response to throttling: the Tenant retries, gives
+// up, and never hears that the VM exists.
+func lostVM(f *fltEnv, name string) *fake.Rule {
+	return f.plan.On(fake.Put, flex.TypeVirtualMachine).Named(name).AfterCall().Throttle(time.Millisecond)
+}
+
+// TestLostVMIsRemovedByName: a VM whose Put reached the cloud but whose
+// every response was lost is removed when the operation fails, by its
+// name, though the Tenant never learnt it was made.
+func TestLostVMIsRemovedByName(t *testing.T) {
+	t.Run("AddMachines", func(t *testing.T) {
+		f := fltNew(t)
+		if _, err := f.tn.CreateCatalog(f.ctx, fltMulti("Sales", 8, "")); err != nil {
+			t.Fatal(err)
+		}
+		lost := lostVM(f, "Sal-0002")
+		_, err := f.tn.AddMachines(f.ctx, "Sales", catalog.AddMachinesRequest{Users: 16})
+		if fe, ok := err.(*flex.Error); !ok || fe.Op != "AddMachines" || fe.Kind != flex.ErrThrottled {
+			t.Errorf("AddMachines: %T %v; want its *flex.Error of kind ErrThrottled", err, err)
+		}
+		if lost.Fired() != 5 {
+			t.Errorf("the lost response fault fired %d times; want 5 (every attempt)", lost.Fired())
+		}
+		// RULE LIM-4: the catalog still has one machine, counted once.
+		f.assertOneMachine(t, "Sales")
+	})
+	t.Run("CreateCatalog's Cloud Connector", func(t *testing.T) {
+		f := fltNew(t)
+		if _, err := f.tn.CreateConnection(f.ctx, flexSub, vpnSpec("v")); err != nil {
+			t.Fatal(err)
+		}
+		before := f.inventory()
+		lost := lostVM(f, "WESTXCC-02")
+		spec := catJoined("Sales", 2, "v", "corp.example.com", "West")
+		spec.Subscription = flexSub
+		_, err := f.tn.CreateCatalog(f.ctx, spec)
+		if fe, ok := err.(*flex.Error); !ok || fe.Op != "CreateCatalog" || fe.Kind != flex.ErrThrottled {
+			t.Errorf("CreateCatalog: %T %v; want its *flex.Error of kind ErrThrottled", err, err)
+		}
+		if lost.Fired() != 5 {
+			t.Errorf("the lost response fault fired %d times; want 5 (every attempt)", lost.Fired())
+		}
+		if cs, err := f.tn.Catalogs(f.ctx); err != nil || len(cs) != 0 {
+			t.Errorf("catalogs: %v, %v; want none", cs, err)
+		}
+		if ls, err := f.tn.ResourceLocations(f.ctx); err != nil || len(ls) != 0 {
+			t.Errorf("resource locations: %v, %v; want none", ls, err)
+		}
+		// The connection's VNet has no subnet of the connectors left, nor
+		// their NSG.
+		f.assertInventory(t, before)
+		flextest.AssertNoOrphans(t, f.cloud, f.tn)
+	})
+}

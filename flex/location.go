@@ -471,8 +471,13 @@ func (t *Tenant) planConnectors(l *locationObj, n int, perf Performance, group R
 // createConnectors creates the planned connectors of the location in
 // parallel: in free addresses of its subnets or a new one, their VMs spread
 // over zones (CAT-15) in the plan's group. It returns the connectors made
-// and the subnets added, which the caller records under t.mu. On failure
-// it deletes what it made.
+// and the subnets added, which the caller records under t.mu.
+//
+// On failure it deletes, by name, the VM of every connector it put one
+// for (a Put whose responses were all lost may still have made it), then
+// the subnets it added. What it could not remove it returns with the
+// error, for the caller to remove or record: the connectors whose VM may
+// still exist (Failed when the Tenant never heard back) and the subnets.
 func (t *Tenant) createConnectors(ctx context.Context, op string, l *locationObj, p connectorPlan) ([]*connectorObj, []*subnetSlot, error) {
 	if p.n == 0 {
 		return nil, nil, nil
@@ -485,10 +490,14 @@ func (t *Tenant) createConnectors(ctx context.Context, op string, l *locationObj
 	}
 	pw, err := t.localPassword()
 	if err != nil {
-		return nil, nil, errors.Join(err, t.dropSubnets(context.WithoutCancel(ctx), l.conn, pl.added))
+		if derr := t.dropSubnets(context.WithoutCancel(ctx), l.conn, pl.added); derr != nil {
+			return nil, pl.added, errors.Join(err, derr)
+		}
+		return nil, nil, err
 	}
 	tags := t.tags("location/" + l.id)
 	made := make([]*connectorObj, p.n)
+	tried := make([]*connectorObj, p.n)
 	_, err = t.parallel(ctx, Progress{Op: op, Object: obj, Phase: "connectors"}, p.n, func(ctx context.Context, i int) error {
 		name := fmt.Sprintf("%sCC-%02d", l.prefix, p.start+i+1)
 		vm := &VirtualMachine{
@@ -497,6 +506,9 @@ func (t *Tenant) createConnectors(ctx context.Context, op string, l *locationObj
 			Image:   ImageRef{URN: connectorImageURN},
 			Network: pl.slots[i].s.VNet, Subnet: pl.slots[i].s.Name, AdminUsername: localAdmin, AdminPassword: pw,
 		}
+		co := &connectorObj{name: name, vm: vm.ID, zone: zones[i], size: vm.Size, state: ConnectorFailed,
+			version: connectorVersionInitial, health: "Unknown", proxy: p.proxy, subnet: pl.slots[i]}
+		tried[i] = co // each index is one worker's, read after parallel returns
 		var got *VirtualMachine
 		err := t.call(ctx, "Put", vm.ID, func(ctx context.Context) error {
 			var err error
@@ -506,21 +518,33 @@ func (t *Tenant) createConnectors(ctx context.Context, op string, l *locationObj
 		if err != nil {
 			return err
 		}
-		made[i] = &connectorObj{name: name, vm: vm.ID, zone: zones[i], size: vm.Size, state: ConnectorConnected,
-			addr: got.PrivateIP, version: connectorVersionInitial, proxy: p.proxy, subnet: pl.slots[i]}
+		co.state, co.health, co.addr = ConnectorConnected, "", got.PrivateIP
+		made[i] = co
 		return nil
 	})
 	if err != nil {
 		undo := context.WithoutCancel(ctx)
+		var left []*connectorObj
 		var errs []error
-		for _, c := range made {
-			if c != nil {
-				errs = append(errs, t.deleteResource(undo, c.vm))
+		for _, c := range tried {
+			if c == nil {
+				continue
+			}
+			if derr := t.deleteResource(undo, c.vm); derr != nil {
+				left = append(left, c)
+				errs = append(errs, derr)
 			}
 		}
-		errs = append(errs, t.dropSubnets(undo, l.conn, pl.added))
+		if len(errs) == 0 {
+			// A subnet goes only when no VM is left in it.
+			if derr := t.dropSubnets(undo, l.conn, pl.added); derr != nil {
+				errs = append(errs, derr)
+			} else {
+				pl.added = nil
+			}
+		}
 		if cerr := errors.Join(errs...); cerr != nil {
-			return nil, nil, fmt.Errorf("%w; and removing the connectors made failed: %v", err, cerr)
+			return left, pl.added, fmt.Errorf("%w; and removing the connectors made failed: %v", err, cerr)
 		}
 		return nil, nil, err
 	}
@@ -614,11 +638,14 @@ func (t *Tenant) AddConnectors(ctx context.Context, location string, req Connect
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	l.busy = ""
-	if err != nil {
-		return ResourceLocation{}, &Error{Kind: KindOf(err), Op: op, Object: obj, Err: err}
-	}
 	if !slices.ContainsFunc(l.groups, func(g ResourceID) bool { return strings.EqualFold(g.Name, group.Name) }) {
 		l.groups = append(l.groups, group)
+	}
+	if err != nil {
+		// What the failure left is the location's, for DeleteConnector or
+		// the location's deletion to remove.
+		l.recordConnectors(made, remainingSubnets(l.conn, added))
+		return ResourceLocation{}, &Error{Kind: KindOf(err), Op: op, Object: obj, Err: err}
 	}
 	l.recordConnectors(made, added)
 	l.lastGroup, l.lastOU = groupName, ou

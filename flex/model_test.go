@@ -64,8 +64,8 @@ import (
 // must be those of some order of them one at a time.
 //
 // Known bugs are kept out of the drawn sequences by guards, each marked
-// KNOWN BUG where it acts: mdlSharedSchemeGuard, mdlLastCatalogsGuard,
-// mdlPlaceholderGuard and mdlLostVMGuard.
+// KNOWN BUG where it acts: mdlSharedSchemeGuard, mdlLastCatalogsGuard
+// and mdlPlaceholderGuard.
 func TestTenantModel(t *testing.T) {
 	var stats mdlStats
 	rapid.Check(t, func(rt *rapid.T) {
@@ -272,9 +272,6 @@ type mdlState struct {
 	// sharedScheme says whether a live catalog, or one drawn for this
 	// step, has the naming scheme catalogs may share (mdlSharedScheme).
 	sharedScheme bool
-	// lostVMs says whether the step adds machines or creates a
-	// domain-joined catalog (mdlLostVMGuard).
-	lostVMs bool
 	// deleting holds the resource locations (folded names and
 	// mdlPlace keys) of the catalogs a concurrent step deletes, creating
 	// those of the catalogs it creates.
@@ -289,7 +286,7 @@ func mdlPlace(sub, conn string, region network.Region) string {
 
 // begin prepares the drawing of a step.
 func (s *mdlState) begin() {
-	s.sharedScheme, s.lostVMs = false, false
+	s.sharedScheme = false
 	s.deleting, s.creating = map[string]bool{}, map[string]bool{}
 	for _, c := range s.model.cats {
 		if c.scheme.String() == mdlSharedScheme {
@@ -482,17 +479,7 @@ func (s *mdlState) faults(rt *rapid.T) mdlExpect {
 		plan = fake.NewPlan()
 		r := plan.On(fake.Put, flex.TypeVirtualMachine).Nth(rapid.IntRange(1, 6).Draw(rt, "throttleFrom")).
 			Times(rapid.IntRange(5, 10).Draw(rt, "throttleTimes"))
-		// KNOWN BUG: mdlLostVMGuard. When the Tenant gives up on a VM
-		// whose Put reached the cloud but whose every response was lost,
-		// it removes only the VMs it knows it made. AddMachines then
-		// leaves that machine's VM in the cloud, listed by no catalog and
-		// not counted against LIM-4; CreateCatalog, when it was a Cloud
-		// Connector of a new resource location, leaves the connectors'
-		// subnet and its NSG in the connection's VNet (the VM goes with
-		// the location's resource group). Responses are lost this way only
-		// in steps that neither add machines nor create a domain-joined
-		// catalog.
-		if !s.lostVMs && rapid.Bool().Draw(rt, "responsesLost") {
+		if rapid.Bool().Draw(rt, "responsesLost") {
 			r.AfterCall()
 		}
 		r.Throttle(time.Millisecond)
@@ -776,9 +763,6 @@ func mdlCreateCatalog(rt *rapid.T, s *mdlState) *mdlCall {
 // mdlCreateCatalogIn draws the rest of a catalog: its naming scheme and
 // whether it has a backup size.
 func mdlCreateCatalogIn(rt *rapid.T, s *mdlState, name, sub string, pi, users int, conn, domain, location string, region network.Region) *mdlCall {
-	if domain != "" {
-		s.lostVMs = true // KNOWN BUG: mdlLostVMGuard (faults)
-	}
 	// KNOWN BUG: mdlPlaceholderGuard (mdlDeleteCatalog).
 	effective := region
 	if c := s.model.conns[mdlFold(conn)]; c != nil {
@@ -878,7 +862,6 @@ func mdlPick(rt *rapid.T, m *mdlModel) string {
 }
 
 func mdlAddMachines(rt *rapid.T, s *mdlState) *mdlCall {
-	s.lostVMs = true // KNOWN BUG: mdlLostVMGuard (faults)
 	name := mdlPick(rt, s.model)
 	users := rapid.IntRange(1, 12).Draw(rt, "users")
 	// The service account again for a domain-joined catalog, none for
