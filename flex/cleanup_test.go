@@ -3,6 +3,7 @@ package flex_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -177,4 +178,47 @@ func TestLostVMIsRemovedByName(t *testing.T) {
 		f.assertInventory(t, before)
 		flextest.AssertNoOrphans(t, f.cloud, f.tn)
 	})
+}
+
+// TestLostVMThatCannotBeRemovedIsRecorded: when the VM of a failed
+// AddMachines cannot be deleted either, the catalog keeps it as a machine,
+// in state Error saying what failed, counted against LIM-4, so that the
+// Tenant lists what the cloud holds and a later deletion removes it.
+func TestLostVMThatCannotBeRemovedIsRecorded(t *testing.T) {
+	f := fltNew(t)
+	if _, err := f.tn.CreateCatalog(f.ctx, fltMulti("Sales", 8, "")); err != nil {
+		t.Fatal(err)
+	}
+	lostVM(f, "Sal-0002")
+	stuck := f.plan.On(fake.Delete, flex.TypeVirtualMachine).Named("Sal-0002").Fail(flex.ErrConflict)
+	_, err := f.tn.AddMachines(f.ctx, "Sales", catalog.AddMachinesRequest{Users: 8})
+	if fe, ok := err.(*flex.Error); !ok || fe.Op != "AddMachines" || fe.Kind != flex.ErrThrottled {
+		t.Errorf("AddMachines: %T %v; want its *flex.Error of kind ErrThrottled", err, err)
+	}
+	if stuck.Fired() == 0 {
+		t.Fatal("the VM's deletion was never tried")
+	}
+	c, err := f.tn.Catalog(f.ctx, "Sales")
+	if err != nil || c.State != catalog.Error || c.Failure == "" { // RULE API-1
+		t.Errorf("catalog: state %v, failure %q, %v; want Error saying what failed", c.State, c.Failure, err)
+	}
+	ms, err := f.tn.Machines(f.ctx, "Sales")
+	var names []string
+	for _, m := range ms {
+		names = append(names, m.Name+" "+m.Power.String())
+	}
+	// The refresh read the kept machine's power state from its VM.
+	if want := []string{"Sal-0001 running", "Sal-0002 running"}; err != nil || !slices.Equal(want, names) {
+		t.Errorf("machines: %v, %v; want %v", names, err, want)
+	}
+	if subs, _ := f.tn.Subscriptions(f.ctx); len(subs) != 1 || subs[0].VDAs != 2 { // RULE LIM-4
+		t.Errorf("subscriptions: %+v; want 2 VDAs, the kept machine counted", subs)
+	}
+	flextest.AssertNoOrphans(t, f.cloud, f.tn)
+
+	stuck.Times(0)
+	if err := f.tn.DeleteCatalog(f.ctx, "Sales", catAck("Sales")); err != nil {
+		t.Fatal(err)
+	}
+	f.assertNothingLeft(t)
 }
