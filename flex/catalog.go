@@ -655,6 +655,10 @@ func (t *Tenant) makeMachines(ctx context.Context, w *work, first int) error {
 			AdminPassword: pw,
 		}
 		got, err := t.putMachine(ctx, sz, vm)
+		mo.size = vm.Size // the size last asked for; "" when no Put was made
+		if mo.size == "" {
+			w.tried[i] = nil
+		}
 		if err != nil {
 			return err
 		}
