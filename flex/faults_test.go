@@ -775,32 +775,48 @@ func TestRL4HealthCheck(t *testing.T) {
 		defer down.Times(0)
 		f.rec.Reset()
 		got, err := check(t)
-		// KNOWN BUG: RunHealthCheck returns the cloud's error at the
-		// first connector whose VM it cannot read, and changes no state:
-		// the connector whose check failed stays Connected/OK from the
-		// previous check, and WESTXCC-02 is not checked at all. RL-4 says
-		// a failing check makes the connector's state unknown; expected:
-		// WESTXCC-01 Disconnected/Unknown, WESTXCC-02 checked (Connected/OK),
-		// with or without the error.
-		if !errors.Is(err, flex.ErrUnavailable) || got != nil {
-			t.Errorf("RunHealthCheck: %v, %v; the known bug returns ErrUnavailable and no view", got, err)
+		if err != nil {
+			t.Fatalf("RunHealthCheck: %v; a check the cloud cannot answer is a failing check, not a failed health check", err)
+		}
+		// RULE RL-4: the connector whose check went unanswered is unknown,
+		// and the check goes on with the others.
+		want := map[string]string{"WESTXCC-01": "Disconnected/Unknown", "WESTXCC-02": "Connected/OK"}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("states after the unanswered check (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(want, location(t)); diff != "" {
+			t.Errorf("states ResourceLocations reports (-want +got):\n%s", diff)
 		}
 		if down.Fired() != 5 {
 			t.Errorf("the unreadable VM was read %d times; want 5 (retried, then given up)", down.Fired())
 		}
-		if diff := cmp.Diff(healthy, location(t)); diff != "" {
-			t.Errorf("states after the unanswered check (-known bug +got):\n%s", diff)
-		}
+		var checked []string
 		for _, c := range f.rec.Calls() {
 			if c.ID.Name == "WESTXCC-02" {
-				t.Errorf("%s: the known bug never checks WESTXCC-02", c)
+				checked = append(checked, c.String())
 			}
+		}
+		if len(checked) != 1 || !strings.HasPrefix(checked[0], "Get ") || !strings.HasSuffix(checked[0], ": ok") {
+			t.Errorf("calls on WESTXCC-02: %v; want its VM read once", checked)
 		}
 		f.assertInventory(t, map[string]map[string]int{
 			"catalog/Sales": {"resourceGroups": 1, "networkSecurityGroups": 1, "virtualMachines": 2, "disks": 2},
 			"connection/p":  {"resourceGroups": 1, "virtualNetworks": 1, "routeTables": 1, "virtualNetworkPeerings": 2},
 			"location/West": {"resourceGroups": 1, "networkSecurityGroups": 1, "virtualMachines": 2, "disks": 2},
 		})
+	})
+	t.Run("RL-4 a cancelled check changes no state", func(t *testing.T) {
+		if got, err := check(t); err != nil || !cmp.Equal(healthy, got) {
+			t.Fatalf("a passing check: %v, %v; want %v", got, err, healthy)
+		}
+		ctx, cancel := context.WithCancel(f.ctx)
+		cancel()
+		if _, err := f.tn.RunHealthCheck(ctx, "West"); !errors.Is(err, context.Canceled) {
+			t.Errorf("RunHealthCheck with a cancelled context: %v; want context.Canceled", err)
+		}
+		if diff := cmp.Diff(healthy, location(t)); diff != "" {
+			t.Errorf("states after the cancelled check (-want +got):\n%s", diff)
+		}
 	})
 }
 

@@ -791,9 +791,12 @@ func (t *Tenant) DeleteConnector(ctx context.Context, location, connector string
 }
 
 // RunHealthCheck checks every connector of a resource location now (RL-4):
-// a connector whose VM is missing, not running or not provisioned fails
-// and its state becomes unknown (Disconnected), because it is not
-// communicating with Citrix Cloud; one that passes is Connected.
+// a connector whose VM is missing, not running or not provisioned, or that
+// the cloud cannot answer for after the retries, fails and its state
+// becomes unknown (Disconnected), because it is not known to communicate
+// with Citrix Cloud; one that passes is Connected. One connector's failing
+// check does not stop the others'. A cancelled ctx ends the check with
+// ctx's error and changes no state.
 func (t *Tenant) RunHealthCheck(ctx context.Context, location string) (ResourceLocation, error) {
 	const op = "RunHealthCheck"
 	if err := t.authorize(ctx, op, true); err != nil {
@@ -828,9 +831,13 @@ func (t *Tenant) RunHealthCheck(ctx context.Context, location string) (ResourceL
 		switch {
 		case err == nil:
 			ok[i] = vm.PowerState == PowerRunning && vm.State == Succeeded
-		case KindOf(err) == ErrNotFound:
+		case ctx.Err() != nil:
+			// Cancelled: no state changes.
+			return ResourceLocation{}, wrap(op, fmt.Sprintf("resource location %q", location), err)
 		default:
-			return ResourceLocation{}, &Error{Kind: KindOf(err), Op: op, Object: fmt.Sprintf("connector %q", ch.c.name), Err: err}
+			// The VM is missing, or the cloud could not answer after the
+			// retries: the check failed, and the connector's state is
+			// unknown (RL-4). The others are still checked.
 		}
 	}
 
