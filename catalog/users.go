@@ -285,18 +285,28 @@ func (s Principals) Len() int { return len(s.m) }
 // List returns the members sorted by directory, kind and ID, ignoring case.
 // The slice is new on every call.
 func (s Principals) List() []Principal {
-	out := make([]Principal, 0, len(s.m))
-	for _, p := range s.m {
-		out = append(out, p)
+	// The map keys hold the folded directory and ID already: sort by
+	// them, so that no comparison folds or allocates.
+	type member struct {
+		dir, id string
+		p       Principal
 	}
-	slices.SortFunc(out, func(a, b Principal) int {
+	ms := make([]member, 0, len(s.m))
+	for k, p := range s.m {
+		dir, id, _ := strings.Cut(k, "\x00")
+		ms = append(ms, member{dir, id, p})
+	}
+	slices.SortFunc(ms, func(a, b member) int {
 		return cmp.Or(
-			strings.Compare(foldKey(a.Directory), foldKey(b.Directory)),
-			cmp.Compare(a.Kind, b.Kind),
-			strings.Compare(foldKey(a.ID), foldKey(b.ID)),
-			strings.Compare(a.Directory+a.ID, b.Directory+b.ID),
+			strings.Compare(a.dir, b.dir),
+			cmp.Compare(a.p.Kind, b.p.Kind),
+			strings.Compare(a.id, b.id),
 		)
 	})
+	out := make([]Principal, len(ms))
+	for i, m := range ms {
+		out[i] = m.p
+	}
 	return out
 }
 

@@ -1,11 +1,14 @@
 package catalog_test
 
 import (
+	"cmp"
+	"strings"
 	"testing"
 
 	"github.com/daasflex/daasflex/catalog"
 	"github.com/daasflex/daasflex/rule"
-	"github.com/google/go-cmp/cmp"
+	gocmp "github.com/google/go-cmp/cmp"
+	"pgregory.net/rapid"
 )
 
 func TestValidateUserID(t *testing.T) {
@@ -62,7 +65,7 @@ func TestPrincipals(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []catalog.Principal{alice, bob, sales}
-	if diff := cmp.Diff(want, s.List()); diff != "" {
+	if diff := gocmp.Diff(want, s.List()); diff != "" {
 		t.Errorf("List (-want +got):\n%s", diff)
 	}
 	// RULE CAT-9: removing takes away access only; the principal itself is
@@ -78,4 +81,42 @@ func TestPrincipals(t *testing.T) {
 	if !c.Contains(alice) {
 		t.Error("Clone shares state")
 	}
+}
+
+// TestPrincipalsListOrder: List holds every member once, sorted by
+// directory, kind and ID, ignoring case (CAT-9).
+func TestPrincipalsListOrder(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		var s catalog.Principals
+		ps := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) catalog.Principal {
+			return catalog.Principal{
+				Directory: rapid.SampledFrom([]string{"corp.example.com", "CORP.example.com", "b.example.org"}).Draw(t, "dir"),
+				Kind:      rapid.SampledFrom([]catalog.PrincipalKind{catalog.User, catalog.Group}).Draw(t, "kind"),
+				ID:        rapid.StringMatching(`[a-dA-D]{1,3}@corp\.example\.com`).Draw(t, "id"),
+			}
+		}), 0, 30).Draw(t, "principals")
+		for _, p := range ps {
+			_, _ = s.Add(p) // a user and a group of one ID: the second is refused
+		}
+		got := s.List()
+		if len(got) != s.Len() {
+			t.Fatalf("List has %d members, Len %d", len(got), s.Len())
+		}
+		for i, p := range got {
+			if !s.Contains(p) {
+				t.Fatalf("List has %v, not a member", p)
+			}
+			if i == 0 {
+				continue
+			}
+			q := got[i-1]
+			c := cmp.Or(
+				strings.Compare(strings.ToLower(q.Directory), strings.ToLower(p.Directory)),
+				cmp.Compare(q.Kind, p.Kind),
+				strings.Compare(strings.ToLower(q.ID), strings.ToLower(p.ID)))
+			if c >= 0 {
+				t.Fatalf("List out of order at %d: %v then %v", i, q, p)
+			}
+		}
+	})
 }
