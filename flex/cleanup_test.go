@@ -12,6 +12,7 @@ import (
 	"github.com/daasflex/daasflex/fake"
 	"github.com/daasflex/daasflex/flex"
 	"github.com/daasflex/daasflex/flex/flextest"
+	"github.com/daasflex/daasflex/rule"
 )
 
 // The clean-up of operations that fail part-way: what was made is removed
@@ -221,4 +222,68 @@ func TestLostVMThatCannotBeRemovedIsRecorded(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.assertNothingLeft(t)
+}
+
+// TestRestoreSnapshotRefusalsNameCAT13: every refusal and failure of
+// RestoreSnapshot that CAT-13 explains carries a CAT-13 violation, which
+// rule.Has finds, in the operation's *flex.Error of the right kind.
+func TestRestoreSnapshotRefusalsNameCAT13(t *testing.T) {
+	f := fltNew(t)
+	spec := catStatic("Desk", 2)
+	spec.Subscription = flexSub
+	if _, err := f.tn.CreateCatalog(f.ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.tn.TakeSnapshot(f.ctx, "Desk", "Des-0001", "before_patch"); err != nil {
+		t.Fatal(err)
+	}
+	check := func(t *testing.T, err error, op string, kind error) {
+		t.Helper()
+		fe, ok := err.(*flex.Error)
+		if !ok || fe.Op != op || !errors.Is(err, kind) || !rule.Has(err, "CAT-13") { // RULE CAT-13
+			t.Errorf("%s: %T %v (rules %v); want its *flex.Error of kind %v with a CAT-13 violation", op, err, err, rule.IDs(err), kind)
+		}
+	}
+	t.Run("CAT-13 restore from a snapshot the machine does not have", func(t *testing.T) {
+		_, err := f.tn.RestoreSnapshot(f.ctx, "Desk", "Des-0001", "nope")
+		check(t, err, "RestoreSnapshot", flex.ErrNotFound)
+	})
+	t.Run("CAT-13 a restore the cloud fails can be retried", func(t *testing.T) {
+		failed := f.plan.On(fake.RestoreSnapshot, "").Once().Fail(flex.ErrConflict)
+		m, err := f.tn.RestoreSnapshot(f.ctx, "Desk", "Des-0001", "before_patch")
+		check(t, err, "RestoreSnapshot", flex.ErrConflict)
+		if failed.Fired() != 1 || m.Restore != catalog.RestoreFailed {
+			t.Errorf("fault fired %d times, restore state %v; want once and Failed (API-5)", failed.Fired(), m.Restore)
+		}
+		if m, err := f.tn.RestoreSnapshot(f.ctx, "Desk", "Des-0001", "before_patch"); err != nil || m.Restore != catalog.RestoreCompleted {
+			t.Errorf("the retry: %v, %v; want Completed", m.Restore, err)
+		}
+	})
+	t.Run("CAT-13 no second restore while one runs", func(t *testing.T) {
+		started, release := make(chan struct{}), make(chan struct{})
+		var once sync.Once
+		hold := f.plan.On(fake.RestoreSnapshot, "").FailFunc(func(fake.Call) error {
+			once.Do(func() { close(started) })
+			<-release
+			return nil // the call goes through
+		})
+		defer hold.Times(0)
+		done := make(chan error, 1)
+		go func() {
+			_, err := f.tn.RestoreSnapshot(f.ctx, "Desk", "Des-0001", "before_patch")
+			done <- err
+		}()
+		<-started
+		_, err := f.tn.RestoreSnapshot(f.ctx, "Desk", "Des-0001", "before_patch")
+		close(release)
+		check(t, err, "RestoreSnapshot", flex.ErrPrecondition)
+		if err := <-done; err != nil {
+			t.Errorf("the first restore: %v", err)
+		}
+	})
+	t.Run("CAT-13 delete a snapshot the machine does not have", func(t *testing.T) {
+		err := f.tn.DeleteSnapshots(f.ctx, "Desk", "Des-0001", "nope")
+		check(t, err, "DeleteSnapshots", flex.ErrNotFound)
+	})
+	flextest.AssertNoOrphans(t, f.cloud, f.tn)
 }

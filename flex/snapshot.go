@@ -2,6 +2,7 @@ package flex
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"slices"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/daasflex/daasflex/catalog"
 	"github.com/daasflex/daasflex/quota"
+	"github.com/daasflex/daasflex/rule"
 )
 
 // MachineSnapshot is a snapshot of a machine's OS disk as the Tenant
@@ -141,7 +143,9 @@ func (t *Tenant) snapshot(ctx context.Context, c *catalogObj, m *machineObj, s c
 // the machine is powered off and accepts no action while its OS disk is
 // replaced by a disk made from the snapshot, and stays off when it is
 // done. A failed restore leaves the restore state Failed (API-5) and can
-// be retried.
+// be retried. Its refusals and failures that CAT-13 explains (no such
+// snapshot, a restore running, a restore the cloud failed) carry a CAT-13
+// violation, which rule.Has finds.
 func (t *Tenant) RestoreSnapshot(ctx context.Context, catalogName, machine, snapshot string) (Machine, error) {
 	const op = "RestoreSnapshot"
 	obj := fmt.Sprintf("machine %q", machine)
@@ -157,7 +161,7 @@ func (t *Tenant) RestoreSnapshot(ctx context.Context, catalogName, machine, snap
 	i := slices.IndexFunc(m.snapshots, func(o *snapshotObj) bool { return strings.EqualFold(o.s.Name, snapshot) })
 	if i < 0 {
 		t.mu.Unlock()
-		return Machine{}, Errorf(ErrNotFound, op, obj, "CAT-13: the machine has no snapshot named %q", snapshot)
+		return Machine{}, refuse(ErrNotFound, op, obj, "CAT-13", "the machine has no snapshot named %q; restore a machine only from its own snapshots", snapshot)
 	}
 	so := m.snapshots[i]
 	if err := catalog.CheckRestore(m.m, so.s); err != nil {
@@ -188,7 +192,12 @@ func (t *Tenant) RestoreSnapshot(ctx context.Context, catalogName, machine, snap
 	m.busy = ""
 	if err != nil {
 		m.m, _ = m.m.Apply(catalog.RestoreFail)
-		return machineView(c, m), wrap(op, obj, fmt.Errorf("CAT-13: restoring snapshot %q failed; try again: %w", so.s.Name, err))
+		if KindOf(err) == nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+			// Cancelled: the context error, with the restore state.
+			return machineView(c, m), err
+		}
+		return machineView(c, m), &Error{Kind: KindOf(err), Op: op, Object: obj,
+			Err: fmt.Errorf("%w: %w", rule.Errorf("CAT-13", "restoring snapshot %q failed; the machine's restore state is Failed, try again", so.s.Name), err)}
 	}
 	m.m, _ = m.m.Apply(catalog.RestoreDone)
 	return machineView(c, m), nil
@@ -213,7 +222,7 @@ func (t *Tenant) DeleteSnapshots(ctx context.Context, catalogName, machine strin
 		i := slices.IndexFunc(m.snapshots, func(o *snapshotObj) bool { return strings.EqualFold(o.s.Name, n) })
 		if i < 0 {
 			t.mu.Unlock()
-			return Errorf(ErrNotFound, op, obj, "CAT-13: the machine has no snapshot named %q", n)
+			return refuse(ErrNotFound, op, obj, "CAT-13", "the machine has no snapshot named %q", n)
 		}
 		del = append(del, m.snapshots[i])
 	}
