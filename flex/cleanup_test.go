@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/daasflex/daasflex/fake"
 	"github.com/daasflex/daasflex/flex"
 	"github.com/daasflex/daasflex/flex/flextest"
+	"github.com/daasflex/daasflex/network"
 	"github.com/daasflex/daasflex/rule"
 )
 
@@ -286,4 +288,61 @@ func TestRestoreSnapshotRefusalsNameCAT13(t *testing.T) {
 		check(t, err, "DeleteSnapshots", flex.ErrNotFound)
 	})
 	flextest.AssertNoOrphans(t, f.cloud, f.tn)
+}
+
+// TestNoConnectivityRouteTableFailure: the route table of a connection
+// without connectivity fails. Such a connection cannot be RouteTableFailed
+// (NET-12 gives that state to the other kinds), so the failure is the
+// connection's: what was made is removed and the error says what failed,
+// or, when the removal fails too, the connection is Failed (API-2) saying
+// both, until it is deleted.
+func TestNoConnectivityRouteTableFailure(t *testing.T) {
+	spec := network.NoConnectivitySpec{Name: "nc", Region: testRegion, Range: pfx("192.168.10.0/24")}
+	t.Run("API-2 removed, with what failed", func(t *testing.T) {
+		f := fltNew(t)
+		rt := f.plan.On(fake.Put, flex.TypeRouteTable).Once().Fail(flex.ErrConflict)
+		_, err := f.tn.CreateConnection(f.ctx, flexSub, spec)
+		fe, ok := err.(*flex.Error)
+		if !ok || fe.Op != "CreateConnection" || !errors.Is(err, flex.ErrConflict) || !strings.Contains(err.Error(), "RouteTable") {
+			t.Errorf("CreateConnection: %T %v; want its *flex.Error of kind ErrConflict naming the route table", err, err)
+		}
+		if rt.Fired() != 1 {
+			t.Errorf("the route table fault fired %d times; want 1", rt.Fired())
+		}
+		if cs, err := f.tn.Connections(f.ctx); err != nil || len(cs) != 0 {
+			t.Errorf("connections: %v, %v; want none", cs, err)
+		}
+		if left := f.tenantResources(); len(left) != 0 {
+			t.Errorf("left in the cloud: %v", ids(left))
+		}
+		flextest.AssertNoOrphans(t, f.cloud, f.tn)
+		// RULE NET-4: the range is free again.
+		if c, err := f.tn.CreateConnection(f.ctx, flexSub, spec); err != nil || c.Status.State != network.StateComplete {
+			t.Errorf("creating it again: %v, %v; want Complete", c.Status, err)
+		}
+	})
+	t.Run("API-2 Failed when the removal fails too", func(t *testing.T) {
+		f := fltNew(t)
+		f.plan.On(fake.Put, flex.TypeRouteTable).Once().Fail(flex.ErrConflict)
+		stuck := f.plan.On(fake.Delete, flex.TypeResourceGroup).Once().Fail(flex.ErrConflict)
+		c, err := f.tn.CreateConnection(f.ctx, flexSub, spec)
+		if !errors.Is(err, flex.ErrConflict) || stuck.Fired() != 1 {
+			t.Errorf("CreateConnection: %v (removal fault fired %d times); want ErrConflict", err, stuck.Fired())
+		}
+		if c.Status.State != network.StateFailed || !strings.Contains(c.Status.Message, "RouteTable") || !strings.Contains(c.Status.Message, "removing") { // RULE API-2
+			t.Errorf("status: %v; want Failed saying the route table and the removal failed", c.Status)
+		}
+		cs, err := f.tn.Connections(f.ctx)
+		if err != nil || len(cs) != 1 || cs[0].Status.State != network.StateFailed {
+			t.Errorf("connections: %v, %v; want nc, Failed", cs, err)
+		}
+		flextest.AssertNoOrphans(t, f.cloud, f.tn)
+		if err := f.tn.DeleteConnection(f.ctx, "nc"); err != nil {
+			t.Fatalf("DeleteConnection: %v", err)
+		}
+		if left := f.tenantResources(); len(left) != 0 {
+			t.Errorf("left in the cloud: %v", ids(left))
+		}
+		flextest.AssertNoOrphans(t, f.cloud, f.tn)
+	})
 }

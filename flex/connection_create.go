@@ -39,7 +39,9 @@ import (
 //
 // When the route table or the NAT gateway fails, the connection is still
 // created, in state RouteTableFailed or NatGatewayFailed: catalogs may use
-// it and RetryConnection retries the failed step alone (NET-12). When the
+// it and RetryConnection retries the failed step alone (NET-12); a
+// connection without connectivity, which is never RouteTableFailed, fails
+// with its route table instead, as below. When the
 // hub connection of a Virtual WAN spoke fails, what was built is removed
 // and the connection stays in VWanConnectionFailed with Azure's message,
 // until it is deleted; the view and the error are both returned. Any other
@@ -110,7 +112,7 @@ func (t *Tenant) CreateConnection(ctx context.Context, subscription string, spec
 		t.mu.Lock()
 		switch {
 		case terr != nil:
-			c.status, _ = c.status.Next(network.StateFailed, txn, t.now(), fmt.Sprintf("%s; removing what was created failed: %s", outcome(res.fatal), terr))
+			c.status, _ = c.status.Next(network.StateFailed, txn, t.now(), fmt.Sprintf("%v; removing what was created failed: %v", res.fatal, terr))
 			return t.view(c), errors.Join(cerr, connErr(op, obj, terr))
 		case res.vwan:
 			c.status, _ = c.status.Next(network.StateVWanConnectionFailed, txn, t.now(), res.fatal.Error())
@@ -335,6 +337,12 @@ func (t *Tenant) provision(ctx context.Context, c *connection) (res provisioned)
 		res.fatal = ctx.Err()
 		return res
 	}
+	if res.routeErr != nil && !c.kind.HasState(network.StateRouteTableFailed) {
+		// A connection without connectivity is never RouteTableFailed
+		// (NET-12): its route table failing is the connection failing.
+		res.fatal, res.routeErr = res.routeErr, nil
+		return res
+	}
 	if wantNAT {
 		var got Resource
 		got, res.natErr = t.netPut(ctx, t.natGateway(c, specNAT(spec)))
@@ -465,9 +473,12 @@ func (t *Tenant) teardown(ctx context.Context, c *connection) error {
 
 // settled returns the state a connection settles in after provisioning or
 // a change: RouteTableFailed or NatGatewayFailed when that step failed
-// (NET-12), else Complete. t.mu held.
+// (NET-12), or Failed for a kind that is never in that state (a route
+// table without connectivity); else Complete. t.mu held.
 func (t *Tenant) settled(c *connection, routeErr, natErr error) network.State {
 	switch {
+	case (routeErr != nil || !c.routeOK) && !c.kind.HasState(network.StateRouteTableFailed):
+		return network.StateFailed
 	case routeErr != nil || !c.routeOK:
 		return network.StateRouteTableFailed
 	case natErr != nil || (!c.natOK && c.natWanted()):
