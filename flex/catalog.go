@@ -113,9 +113,10 @@ type catalogObj struct {
 	imgRef       ImageRef
 	sizes        catalog.Sizes
 	scheme       naming.Scheme
-	next         int // number of the next machine name
-	users        int // users it is sized for (CAT-2, LIM-7, LIM-8)
-	vdaCount     int // VDAs the ledger counts for it (LIM-4)
+	next         int      // number of the next machine name
+	pending      []string // names of the machines being made, reserved (reserveNames)
+	users        int      // users it is sized for (CAT-2, LIM-7, LIM-8)
+	vdaCount     int      // VDAs the ledger counts for it (LIM-4)
 	location     *locationObj
 	group        ResourceID
 	subnets      []*subnetSlot
@@ -353,6 +354,7 @@ type work struct {
 	img      image.Image
 	imgRef   ImageRef
 	assign   []string // users of static machines, by index
+	names    []string // of the machines to make, reserved (reserveNames)
 	progress Progress
 
 	// Made in the cloud.
@@ -405,11 +407,12 @@ func (t *Tenant) CreateCatalog(ctx context.Context, spec CatalogSpec) (Catalog, 
 	for _, m := range w.made {
 		c.addMachine(m)
 	}
+	c.releaseNames()
 	l := w.loc.loc
 	l.pending = false
-	l.recordConnectors(w.conMade, w.conAdd)
+	l.recordConnectors(w.conPlan, w.conMade, w.conAdd)
 	if w.loc.connectors > 0 {
-		l.busy = ""
+		l.busy, l.planned = "", nil
 	}
 	if !slices.ContainsFunc(l.groups, func(g ResourceID) bool { return g == l.group }) && len(w.conMade) > 0 {
 		l.groups = append(l.groups, l.group)
@@ -505,7 +508,7 @@ func (t *Tenant) prepareCatalog(op, obj string, spec CatalogSpec) (*work, error)
 		name: cs.Name, subscription: s.name, azureID: s.azureID, connection: cs.Connection, conn: conn,
 		region: region, persona: cs.Persona, mt: cs.MachineType, domain: cs.Domain,
 		connectivity: cs.Connectivity, schedule: cs.Schedule, secureBoot: cs.SecureBoot,
-		img: cs.Image, image: cs.Image.Name, imgRef: ref, sizes: sizes, scheme: scheme, next: n + 1,
+		img: cs.Image, image: cs.Image.Name, imgRef: ref, sizes: sizes, scheme: scheme, next: 1,
 		users: len(cs.Users), location: l, group: GroupID(s.azureID, t.groupName("catalog", cs.Name)),
 		byName: make(map[string]*machineObj, n), created: t.now(),
 	}
@@ -515,6 +518,10 @@ func (t *Tenant) prepareCatalog(op, obj string, spec CatalogSpec) (*work, error)
 	c.schedFrom = c.created
 	c.vdaCount = n
 	c.status, _ = catalog.Status{Name: c.name}.Begin(catalog.Provision)
+	names, next, err := t.planNames(c, n) // NAM-7, NAM-8
+	if err != nil {
+		return nil, &Error{Kind: ErrInvalid, Op: op, Object: obj, Err: err}
+	}
 	res, err := t.ledger.Reserve(locationChange(c, 1, lp.created))
 	if err != nil {
 		return nil, wrap(op, obj, err)
@@ -534,19 +541,21 @@ func (t *Tenant) prepareCatalog(op, obj string, spec CatalogSpec) (*work, error)
 		}
 	}
 	c.warnings = append(warns, lp.warnings...)
-	w := &work{c: c, res: res, n: n, loc: lp, img: cs.Image, imgRef: ref,
+	w := &work{c: c, res: res, n: n, loc: lp, img: cs.Image, imgRef: ref, names: names,
 		progress: Progress{Op: op, Object: obj, Phase: "machines"}}
+	c.reserveNames(names, next)
 	w.policy = t.firewallPolicy(conn, cs.Domain.Joined())
 	if cs.MachineType == quota.Static {
 		w.assign = cs.Users
 	}
-	if lp.connectors > 0 {
-		w.conPlan = t.planConnectors(l, lp.connectors, StandardPerformance, l.group, "")
-		l.busy = fmt.Sprintf("adding connectors for catalog %q", c.name)
-	}
 	t.catalogs[fold(c.name)] = c
 	if lp.created {
 		t.locations[fold(l.name)] = l
+	}
+	if lp.connectors > 0 {
+		// Named after the catalog's machines, around them.
+		w.conPlan = t.planConnectors(l, lp.connectors, StandardPerformance, l.group, "")
+		l.busy = fmt.Sprintf("adding connectors for catalog %q", c.name)
 	}
 	l.catalogs[fold(c.name)] = true
 	if c.adDomain != "" {
@@ -596,15 +605,15 @@ func (t *Tenant) provisionCatalog(ctx context.Context, op string, w *work) error
 	if err := t.ensureNetwork(ctx, c.conn); err != nil {
 		return err
 	}
-	return t.makeMachines(ctx, w, 1)
+	return t.makeMachines(ctx, w)
 }
 
-// makeMachines makes w.n machines of w.c, numbered from first: their
-// subnets, then the VMs in parallel (CAT-14, CAT-15). The machines made
-// are in w.made, in order, nil for those not made; w.tried holds every
-// machine a VM was put for, which the cloud may hold though the Tenant
-// never heard back (removeTried).
-func (t *Tenant) makeMachines(ctx context.Context, w *work, first int) error {
+// makeMachines makes w.n machines of w.c, named w.names: their subnets,
+// then the VMs in parallel (CAT-14, CAT-15). The machines made are in
+// w.made, in order, nil for those not made; w.tried holds every machine a
+// VM was put for, which the cloud may hold though the Tenant never heard
+// back (removeTried).
+func (t *Tenant) makeMachines(ctx context.Context, w *work) error {
 	c := w.c
 	if w.n == 0 {
 		return nil
@@ -614,12 +623,7 @@ func (t *Tenant) makeMachines(ctx context.Context, w *work, first int) error {
 	if err != nil {
 		return err
 	}
-	names := make([]string, w.n)
-	for i := range names {
-		if names[i], err = c.scheme.Name(first + i); err != nil {
-			return &Error{Kind: ErrInvalid, Op: w.progress.Op, Object: c.obj(), Err: err}
-		}
-	}
+	names := w.names
 	pw, err := t.localPassword()
 	if err != nil {
 		return err
@@ -715,8 +719,9 @@ func (t *Tenant) failCreate(ctx context.Context, op string, w *work, err error) 
 
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	c.releaseNames()
 	if w.loc.connectors > 0 {
-		l.busy = ""
+		l.busy, l.planned = "", nil
 	}
 	if cerr == nil {
 		w.res.Release()
@@ -746,7 +751,7 @@ func (t *Tenant) failCreate(ctx context.Context, op string, w *work, err error) 
 		}
 	}
 	l.pending = false
-	l.recordConnectors(slices.DeleteFunc(w.conMade, func(m *connectorObj) bool { return m == nil }), remainingSubnets(l.conn, w.conAdd))
+	l.recordConnectors(w.conPlan, slices.DeleteFunc(w.conMade, func(m *connectorObj) bool { return m == nil }), remainingSubnets(l.conn, w.conAdd))
 	c.status, _ = c.status.Finish(false)
 	c.failure = fmt.Sprintf("provisioning failed: %v; removing what was made failed: %v", err, cerr)
 	return wrap(op, c.obj(), fmt.Errorf("%w; removing what was made failed: %v", err, cerr))
@@ -833,8 +838,10 @@ func (t *Tenant) AddMachines(ctx context.Context, name string, req catalog.AddMa
 		return Catalog{}, &Error{Kind: ErrInvalid, Op: op, Object: obj, Err: err}
 	}
 	n, err := req.Machines(c.persona)
+	var names []string
+	var next int
 	if err == nil {
-		err = c.scheme.Check(c.next - 1 + n) // NAM-8
+		names, next, err = t.planNames(c, n) // NAM-7, NAM-8
 	}
 	if err != nil {
 		t.mu.Unlock()
@@ -863,7 +870,8 @@ func (t *Tenant) AddMachines(ctx context.Context, name string, req catalog.AddMa
 		return Catalog{}, wrap(op, obj, err)
 	}
 	c.status = st
-	w := &work{c: c, res: res, n: n, img: c.img, imgRef: c.imgRef,
+	c.reserveNames(names, next)
+	w := &work{c: c, res: res, n: n, img: c.img, imgRef: c.imgRef, names: names,
 		progress: Progress{Op: op, Object: obj, Phase: "machines"}}
 	w.policy = t.firewallPolicy(c.conn, c.domain.Joined())
 	var have []int
@@ -875,11 +883,9 @@ func (t *Tenant) AddMachines(ctx context.Context, name string, req catalog.AddMa
 		w.slots = append(w.slots, s)
 		w.free = append(w.free, s.free())
 	}
-	first := c.next
-	c.next += n
 	t.mu.Unlock()
 
-	err = t.makeMachines(ctx, w, first)
+	err = t.makeMachines(ctx, w)
 	var cerr error
 	var left []*machineObj // machines whose VM could not be removed
 	if err != nil {
@@ -891,6 +897,7 @@ func (t *Tenant) AddMachines(ctx context.Context, name string, req catalog.AddMa
 
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	c.releaseNames()
 	if err == nil {
 		err = res.Commit()
 		c.vdaCount += n

@@ -204,8 +204,9 @@ type locationObj struct {
 	lastGroup    string
 	lastOU       string
 	connectors   []*connectorObj
+	planned      []string // names of the connectors being added, reserved
 	subnets      []*subnetSlot
-	nextConn     int
+	nextConn     int // number of the last connector named
 	connectivity LocationConnectivity
 	updates      ConnectorUpdates
 	pendingVer   string
@@ -451,14 +452,18 @@ type connectorPlan struct {
 	slots    []*subnetSlot
 	free     []int
 	policy   network.FirewallPolicy
-	start    int // number of the first new connector, less one
+	names    []string // of the new connectors, unique in the tenant
+	last     int      // number of the last new connector
 }
 
-// planConnectors returns the plan of adding n connectors to l. t.mu must
-// be held.
+// planConnectors returns the plan of adding n connectors to l and reserves
+// their names in l.planned until the connectors are recorded or given up.
+// t.mu must be held.
 func (t *Tenant) planConnectors(l *locationObj, n int, perf Performance, group ResourceID, proxy string) connectorPlan {
 	p := connectorPlan{location: l.name, existing: slices.Clone(l.connectors), n: n, perf: perf, group: group, proxy: proxy,
-		slots: slices.Clone(l.subnets), start: l.nextConn}
+		slots: slices.Clone(l.subnets)}
+	p.names, p.last = t.planConnectorNames(l, n)
+	l.planned = p.names
 	for _, s := range p.slots {
 		p.free = append(p.free, s.free())
 	}
@@ -499,7 +504,7 @@ func (t *Tenant) createConnectors(ctx context.Context, op string, l *locationObj
 	made := make([]*connectorObj, p.n)
 	tried := make([]*connectorObj, p.n)
 	_, err = t.parallel(ctx, Progress{Op: op, Object: obj, Phase: "connectors"}, p.n, func(ctx context.Context, i int) error {
-		name := fmt.Sprintf("%sCC-%02d", l.prefix, p.start+i+1)
+		name := p.names[i]
 		vm := &VirtualMachine{
 			Meta: Meta{ID: ResourceID{Subscription: p.group.Subscription, ResourceGroup: p.group.Name, Type: TypeVirtualMachine, Name: name}, Region: l.region, Tags: tags},
 			Size: p.perf.Size(), Zone: zones[i], ComputerName: name,
@@ -551,14 +556,17 @@ func (t *Tenant) createConnectors(ctx context.Context, op string, l *locationObj
 	return made, pl.added, nil
 }
 
-// recordConnectors adds connectors made to l. t.mu must be held.
-func (l *locationObj) recordConnectors(made []*connectorObj, added []*subnetSlot) {
+// recordConnectors adds connectors made by plan p to l. t.mu must be
+// held.
+func (l *locationObj) recordConnectors(p connectorPlan, made []*connectorObj, added []*subnetSlot) {
 	l.subnets = append(l.subnets, added...)
 	for _, c := range made {
 		c.subnet.used++
 	}
 	l.connectors = append(l.connectors, made...)
-	l.nextConn += len(made)
+	if len(made) > 0 {
+		l.nextConn = max(l.nextConn, p.last)
+	}
 }
 
 // connectorImageURN is the marketplace image of Cloud Connectors.
@@ -637,17 +645,17 @@ func (t *Tenant) AddConnectors(ctx context.Context, location string, req Connect
 
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	l.busy = ""
+	l.busy, l.planned = "", nil
 	if !slices.ContainsFunc(l.groups, func(g ResourceID) bool { return strings.EqualFold(g.Name, group.Name) }) {
 		l.groups = append(l.groups, group)
 	}
 	if err != nil {
 		// What the failure left is the location's, for DeleteConnector or
 		// the location's deletion to remove.
-		l.recordConnectors(made, remainingSubnets(l.conn, added))
+		l.recordConnectors(plan, made, remainingSubnets(l.conn, added))
 		return ResourceLocation{}, &Error{Kind: KindOf(err), Op: op, Object: obj, Err: err}
 	}
-	l.recordConnectors(made, added)
+	l.recordConnectors(plan, made, added)
 	l.lastGroup, l.lastOU = groupName, ou
 	v := t.locationView(l)
 	v.Warnings = warns

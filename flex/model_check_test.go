@@ -144,6 +144,14 @@ func (s *mdlState) check(rt *rapid.T) {
 	if want, got := s.model.view(), w.view(); !reflect.DeepEqual(want, got) { // the diff only when needed: it costs
 		rt.Fatalf("the Tenant differs from the model (-model +Tenant):\n%s", cmp.Diff(want, got))
 	}
+	for k, c := range s.model.cats {
+		// The names the Tenant gave, which other catalogs' schemes must
+		// name around (NAM-8).
+		c.names = map[string]bool{}
+		for _, m := range w.machines[k] {
+			c.names[mdlFold(m.Name)] = true
+		}
+	}
 	s.checkSubscriptions(rt, w)
 	s.checkConnections(rt, w)
 	s.checkCatalogs(rt, w)

@@ -147,21 +147,30 @@ type mdlScheme struct {
 // mdlSchemes returns the naming schemes catalog name may use: the
 // default, one of its own in digits and one in letters, one that runs out
 // after 9 machines (15 characters with one wildcard leave no room to grow,
-// NAM-8), and one every catalog may share.
+// NAM-8), and those every catalog may share (mdlSharedSchemes).
 func mdlSchemes(name string) []mdlScheme {
 	p := name[:3]
-	return []mdlScheme{
+	return append([]mdlScheme{
 		{"", naming.Digits},
 		{p + "-###", naming.Digits},
 		{p + "Pool-#", naming.Letters},
 		{p + "NoRoomLeft-#", naming.Digits},
-		{mdlSharedScheme, naming.Digits},
-	}
+	}, mdlSharedSchemes...)
 }
 
-// mdlSharedScheme is the naming scheme of mdlSchemes that every catalog
-// may draw.
-const mdlSharedScheme = "Desk-##"
+// mdlSharedSchemes are the naming schemes of mdlSchemes that every catalog
+// may draw, so that live catalogs share a scheme or have schemes whose
+// names overlap, and machine names must be found around the names other
+// catalogs hold. "Desk-##" grows and never runs out; the other three name
+// at most 99, 99 and 9 machines and overlap: "SharedDeskAB-#" grows to
+// SharedDeskAB-10 … -99, which "SharedDeskAB-##" names too, and
+// "SharedDeskAB-1#" names SharedDeskAB-11 … -19, which both others name.
+var mdlSharedSchemes = []mdlScheme{
+	{"Desk-##", naming.Digits},
+	{"SharedDeskAB-#", naming.Digits},
+	{"SharedDeskAB-##", naming.Digits},
+	{"SharedDeskAB-1#", naming.Digits},
+}
 
 // mdlPersonas are the persona and machine type pairs catalogs are drawn
 // with (CAT-1).

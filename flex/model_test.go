@@ -30,8 +30,9 @@ import (
 // sequences of operations — subscriptions added and removed, connections
 // (No connectivity, VNet peering, VPN) created and deleted, catalogs
 // created (every built-in persona and machine type, 1–40 users, naming
-// schemes that run out, No connectivity or a connection, domain-joined or
-// not) and deleted, machines added, powered and deleted, users added and
+// schemes that run out and schemes that catalogs share or whose names
+// overlap, No connectivity or a connection, domain-joined or not) and
+// deleted, machines added, powered and deleted, users added and
 // removed, snapshots taken and deleted — each step with or without
 // injected faults (no capacity for VM sizes, throttling, transient errors
 // and lost responses) and some steps running two to four operations at
@@ -43,7 +44,8 @@ import (
 // agree:
 //
 //   - no two machines of the tenant share a name, and every catalog's
-//     machines are named by its scheme (NAM);
+//     machines are named by its scheme (NAM); a scheme runs out sooner by
+//     the names other catalogs' machines hold (NAM-8);
 //   - no two Flex ranges of one subscription overlap, in the Tenant's
 //     listing and in the cloud (NET-4);
 //   - every limit holds (LIM-1…LIM-8), LIM-4 counting only VDAs, and no
@@ -64,8 +66,7 @@ import (
 // must be those of some order of them one at a time.
 //
 // Known bugs are kept out of the drawn sequences by guards, each marked
-// KNOWN BUG where it acts: mdlSharedSchemeGuard, mdlLastCatalogsGuard
-// and mdlPlaceholderGuard.
+// KNOWN BUG where it acts: mdlLastCatalogsGuard and mdlPlaceholderGuard.
 func TestTenantModel(t *testing.T) {
 	var stats mdlStats
 	rapid.Check(t, func(rt *rapid.T) {
@@ -117,8 +118,13 @@ type mdlCat struct {
 	joined          bool
 	scheme          naming.Scheme
 	machines        int
-	members         map[string]bool            // mdlMember keys
-	snaps           map[string]map[string]bool // machine → its snapshots, as named
+	// names are its machines' names, folded, as the Tenant listed them
+	// after the last step (check), less those deleted since: the model
+	// cannot know the names the Tenant gives (a failed addition uses up
+	// numbers), only which names other catalogs' machines hold.
+	names   map[string]bool
+	members map[string]bool            // mdlMember keys
+	snaps   map[string]map[string]bool // machine → its snapshots, as named
 }
 
 func mdlNewModel() *mdlModel {
@@ -136,6 +142,7 @@ func (m *mdlModel) clone() *mdlModel {
 	}
 	for k, v := range m.cats {
 		cv := *v
+		cv.names = maps.Clone(v.names)
 		cv.members = maps.Clone(v.members)
 		cv.snaps = map[string]map[string]bool{}
 		for mk, sv := range v.snaps {
@@ -144,6 +151,24 @@ func (m *mdlModel) clone() *mdlModel {
 		c.cats[k] = &cv
 	}
 	return c
+}
+
+// namesTaken counts the names of the machines of every catalog other
+// than except that scheme s names: a catalog of scheme s can name that many
+// fewer machines, since machine names are unique in the tenant (NAM-8).
+func (m *mdlModel) namesTaken(s naming.Scheme, except string) int {
+	n := 0
+	for k, c := range m.cats {
+		if k == mdlFold(except) {
+			continue
+		}
+		for name := range c.names {
+			if _, ok := s.Number(name); ok {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // vdas returns the machines of the subscription's catalogs (LIM-4).
@@ -269,9 +294,6 @@ type mdlState struct {
 	// seen holds the views and errors the step's operations returned,
 	// which the invariants search for secrets.
 	seen []any
-	// sharedScheme says whether a live catalog, or one drawn for this
-	// step, has the naming scheme catalogs may share (mdlSharedScheme).
-	sharedScheme bool
 	// deleting holds the resource locations (folded names and
 	// mdlPlace keys) of the catalogs a concurrent step deletes, creating
 	// those of the catalogs it creates.
@@ -286,13 +308,7 @@ func mdlPlace(sub, conn string, region network.Region) string {
 
 // begin prepares the drawing of a step.
 func (s *mdlState) begin() {
-	s.sharedScheme = false
 	s.deleting, s.creating = map[string]bool{}, map[string]bool{}
-	for _, c := range s.model.cats {
-		if c.scheme.String() == mdlSharedScheme {
-			s.sharedScheme = true
-		}
-	}
 }
 
 // step runs one drawn operation, with the step's faults.
@@ -777,22 +793,15 @@ func mdlCreateCatalogIn(rt *rapid.T, s *mdlState, name, sub string, pi, users in
 		s.creating[mdlFold(location)] = true
 	}
 	scheme := rapid.SampledFrom(mdlSchemes(name)).Draw(rt, "scheme")
-	if scheme.text == mdlSharedScheme {
-		// KNOWN BUG: mdlSharedSchemeGuard. CreateCatalog accepts a naming
-		// scheme another live catalog of the tenant uses, and both
-		// catalogs then name machines Desk-01, Desk-02, … Only one
-		// catalog at a time gets the shared scheme; the others their own.
-		if s.sharedScheme {
-			scheme = mdlSchemes(name)[1]
-		}
-		s.sharedScheme = true
-	}
 	sized := rapid.Bool().Draw(rt, "backupSize")
 	spec := mdlCatalogSpec(name, sub, pi, users, conn, region, domain, location, scheme, sized)
 	machines, _ := spec.Persona.Machines(users)
-	capacity := 999 // NAM-9's default scheme
+	// NAM-9's default scheme names 999 machines; its random part is
+	// unknown, so the names it might share are too.
+	capacity, drawn := 999, naming.Scheme{}
 	if scheme.text != "" {
-		capacity = naming.MustParse(scheme.text, scheme.kind).Capacity()
+		drawn = naming.MustParse(scheme.text, scheme.kind)
+		capacity = drawn.Capacity()
 	}
 	var got flex.Catalog
 	variant := "catalog without connectivity"
@@ -833,8 +842,12 @@ func mdlCreateCatalogIn(rt *rapid.T, s *mdlState, name, sub string, pi, users in
 		if v := m.vdas(sub); v+machines >= x.limits.VDAsPerSubscription {
 			must = append(must, mdlProblem{flex.ErrLimit, fmt.Sprintf("LIM-4: %d VDAs + %d", v, machines)}) // RULE LIM-4
 		}
-		if machines > capacity {
-			must = append(must, mdlProblem{flex.ErrInvalid, fmt.Sprintf("NAM-8: %d machines, the scheme names %d", machines, capacity)}) // RULE NAM-8
+		taken := 0
+		if drawn.IsValid() {
+			taken = m.namesTaken(drawn, name)
+		}
+		if machines > capacity-taken {
+			must = append(must, mdlProblem{flex.ErrInvalid, fmt.Sprintf("NAM-8: %d machines, the scheme names %d, %d of them other catalogs' machines' names", machines, capacity, taken)}) // RULE NAM-8
 		}
 		if err != nil && errors.Is(err, flex.ErrCapacity) && x.primaryOnly && sized { // RULE CAT-14
 			return fmt.Errorf("CAT-14: failed for want of the primary size's capacity, with a backup size: %v", err)
@@ -846,7 +859,7 @@ func mdlCreateCatalogIn(rt *rapid.T, s *mdlState, name, sub string, pi, users in
 	c.apply = func(m *mdlModel) {
 		sch := naming.MustParse(got.NamingScheme, scheme.kind)
 		cat := &mdlCat{name: name, sub: sub, conn: conn, location: got.ResourceLocation, region: got.Region, mt: spec.MachineType, persona: spec.Persona, joined: domain != "",
-			scheme: sch, machines: machines, members: map[string]bool{}, snaps: map[string]map[string]bool{}}
+			scheme: sch, machines: machines, names: map[string]bool{}, members: map[string]bool{}, snaps: map[string]map[string]bool{}}
 		for _, p := range got.Principals {
 			cat.members[mdlMember(p)] = true
 		}
@@ -887,8 +900,8 @@ func mdlAddMachines(rt *rapid.T, s *mdlState) *mdlCall {
 		if v := m.vdas(cat.sub); v+machines >= x.limits.VDAsPerSubscription {
 			must = append(must, mdlProblem{flex.ErrLimit, fmt.Sprintf("LIM-4: %d VDAs + %d", v, machines)}) // RULE LIM-4
 		}
-		if cat.machines+machines > cat.scheme.Capacity() {
-			must = append(must, mdlProblem{flex.ErrInvalid, fmt.Sprintf("NAM-8: %d machines + %d, the scheme names %d", cat.machines, machines, cat.scheme.Capacity())}) // RULE NAM-8
+		if taken := m.namesTaken(cat.scheme, name); cat.machines+taken+machines > cat.scheme.Capacity() {
+			must = append(must, mdlProblem{flex.ErrInvalid, fmt.Sprintf("NAM-8: %d machines + %d, the scheme names %d, %d of them other catalogs' machines' names", cat.machines, machines, cat.scheme.Capacity(), taken)}) // RULE NAM-8
 		}
 		if cat.joined != creds {
 			must = append(must, mdlProblem{flex.ErrInvalid, "CAT-6: the service account is needed again exactly for a domain-joined catalog"}) // RULE CAT-6
@@ -996,6 +1009,7 @@ func mdlMachineAction(rt *rapid.T, s *mdlState) *mdlCall {
 		if a == catalog.Delete {
 			cat := m.cats[mdlFold(name)]
 			cat.machines--
+			delete(cat.names, mdlFold(machine))
 			delete(cat.snaps, machine)
 		}
 	}
