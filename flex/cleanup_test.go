@@ -13,8 +13,10 @@ import (
 	"github.com/daasflex/daasflex/fake"
 	"github.com/daasflex/daasflex/flex"
 	"github.com/daasflex/daasflex/flex/flextest"
+	"github.com/daasflex/daasflex/image"
 	"github.com/daasflex/daasflex/network"
 	"github.com/daasflex/daasflex/rule"
+	"github.com/daasflex/daasflex/secret"
 )
 
 // The clean-up of operations that fail part-way: what was made is removed
@@ -345,4 +347,119 @@ func TestNoConnectivityRouteTableFailure(t *testing.T) {
 		}
 		flextest.AssertNoOrphans(t, f.cloud, f.tn)
 	})
+}
+
+// TestFailedBuildReleasesItsManagedNetwork: an image build with No
+// connectivity gets a Citrix-managed network in the image's resource
+// group. When the build fails before the build machine's subnet exists and
+// the clean-up cannot delete the group either, the image stays Failed; its
+// deletion then removes the group and releases the network, whose range is
+// free again (NET-4).
+func TestFailedBuildReleasesItsManagedNetwork(t *testing.T) {
+	for _, step := range []flex.ResourceType{flex.TypeVirtualNetwork, flex.TypeSecurityGroup} {
+		t.Run(string(step[strings.LastIndexByte(string(step), '/')+1:]), func(t *testing.T) {
+			f := fltNew(t)
+			f.plan.On(fake.Put, step).Once().Fail(flex.ErrConflict)
+			stuck := f.plan.On(fake.Delete, flex.TypeResourceGroup).Once().Fail(flex.ErrConflict)
+			spec := imgBuildSpec("Gold")
+			spec.Subscription = flexSub
+			d, err := f.tn.BuildImage(f.ctx, spec)
+			if !errors.Is(err, flex.ErrConflict) || stuck.Fired() != 1 || d.Image.State != image.Failed { // RULE API-3
+				t.Fatalf("BuildImage: %v, %v (removal fault fired %d times); want ErrConflict and the image Failed", d.Image.State, err, stuck.Fired())
+			}
+			flextest.AssertNoOrphans(t, f.cloud, f.tn)
+			if err := f.tn.DeleteImage(f.ctx, flexSub, "Gold"); err != nil {
+				t.Fatalf("DeleteImage: %v", err)
+			}
+			if left := f.tenantResources(); len(left) != 0 {
+				t.Errorf("left in the cloud: %v", ids(left))
+			}
+			flextest.AssertNoOrphans(t, f.cloud, f.tn)
+			// RULE NET-4: the managed network's range (the first /20 of
+			// 172.16.0.0/12) is free.
+			free := network.NoConnectivitySpec{Name: "nc", Region: testRegion, Range: pfx("172.16.0.0/24")}
+			if _, err := f.tn.CreateConnection(f.ctx, flexSub, free); err != nil {
+				t.Errorf("a connection in the managed network's range: %v; want it free", err)
+			}
+		})
+	}
+}
+
+// TestConnectorsCleanupFailureIsRecorded: the Cloud Connectors of a new
+// resource location fail, and so does the removal of the subnet added for
+// them (its NSG cannot be deleted). The subnet is recorded as the
+// location's, whose catalog stays in state Error; deleting the catalog
+// later removes it, and the connection holds nothing extra.
+func TestConnectorsCleanupFailureIsRecorded(t *testing.T) {
+	f := fltNew(t)
+	if _, err := f.tn.CreateConnection(f.ctx, flexSub, vpnSpec("v")); err != nil {
+		t.Fatal(err)
+	}
+	before := f.inventory()
+	f.plan.On(fake.Put, flex.TypeVirtualMachine).Named("WESTXCC-02").Fail(flex.ErrConflict)
+	stuck := f.plan.On(fake.Delete, flex.TypeSecurityGroup).Fail(flex.ErrConflict)
+	spec := catJoined("Sales", 2, "v", "corp.example.com", "West")
+	spec.Subscription = flexSub
+	c, err := f.tn.CreateCatalog(f.ctx, spec)
+	if fe, ok := err.(*flex.Error); !ok || fe.Op != "CreateCatalog" || !errors.Is(err, flex.ErrConflict) || stuck.Fired() == 0 {
+		t.Fatalf("CreateCatalog: %T %v (NSG fault fired %d times); want its *flex.Error of kind ErrConflict", err, err, stuck.Fired())
+	}
+	if c, err = f.tn.Catalog(f.ctx, "Sales"); err != nil || c.State != catalog.Error || !strings.Contains(c.Failure, "removing") { // RULE API-1
+		t.Errorf("catalog: %v %q, %v; want Error saying what could not be removed", c.State, c.Failure, err)
+	}
+	flextest.AssertNoOrphans(t, f.cloud, f.tn)
+
+	stuck.Times(0)
+	if err := f.tn.DeleteCatalog(f.ctx, "Sales", catAck("Sales")); err != nil {
+		t.Fatalf("DeleteCatalog: %v", err)
+	}
+	if ls, err := f.tn.ResourceLocations(f.ctx); err != nil || len(ls) != 0 {
+		t.Errorf("resource locations: %v, %v; want none", ls, err)
+	}
+	f.assertInventory(t, before)
+	flextest.AssertNoOrphans(t, f.cloud, f.tn)
+}
+
+// TestAddConnectorsCleanupFailureIsRecorded: AddConnectors fails, a VM of
+// a connector cannot be deleted and so neither can the subnet added for
+// it. The location keeps that connector (Failed: the Tenant never heard
+// back) and the subnet, and deleting its last catalog removes them.
+func TestAddConnectorsCleanupFailureIsRecorded(t *testing.T) {
+	f := fltNew(t)
+	if _, err := f.tn.CreateConnection(f.ctx, flexSub, vpnSpec("v")); err != nil {
+		t.Fatal(err)
+	}
+	before := f.inventory()
+	spec := catJoined("Sales", 2, "v", "corp.example.com", "West")
+	spec.Subscription = flexSub
+	if _, err := f.tn.CreateCatalog(f.ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	// The connectors' /28 has room for 11, two taken: of ten more, the
+	// last needs a new subnet.
+	lostVM(f, "WESTXCC-12")
+	stuck := f.plan.On(fake.Delete, flex.TypeVirtualMachine).Named("WESTXCC-12").Fail(flex.ErrConflict)
+	_, err := f.tn.AddConnectors(f.ctx, "West", flex.ConnectorRequest{Count: 10, ServiceAccount: `CORP\svc-flex`, Password: secret.New(catPassword)})
+	if fe, ok := err.(*flex.Error); !ok || fe.Op != "AddConnectors" || !errors.Is(err, flex.ErrThrottled) || stuck.Fired() == 0 {
+		t.Fatalf("AddConnectors: %T %v (deletion fault fired %d times); want its *flex.Error of kind ErrThrottled", err, err, stuck.Fired())
+	}
+	ls, err := f.tn.ResourceLocations(f.ctx)
+	if err != nil || len(ls) != 1 {
+		t.Fatalf("resource locations: %v, %v; want West", ls, err)
+	}
+	states := connectorStates(ls[0])
+	if states["WESTXCC-12"] != "Failed/Unknown" { // RULE API-4
+		t.Errorf("connector states %v; want WESTXCC-12 kept, Failed/Unknown", states)
+	}
+	if n := f.inventory()["location/West"]["networkSecurityGroups"]; n != 2 {
+		t.Errorf("%d NSGs of the location; want 2, the new subnet's kept", n)
+	}
+	flextest.AssertNoOrphans(t, f.cloud, f.tn)
+
+	stuck.Times(0)
+	if err := f.tn.DeleteCatalog(f.ctx, "Sales", catAck("Sales")); err != nil {
+		t.Fatalf("DeleteCatalog: %v", err)
+	}
+	f.assertInventory(t, before)
+	flextest.AssertNoOrphans(t, f.cloud, f.tn)
 }

@@ -471,13 +471,25 @@ func (t *Tenant) DeleteImage(ctx context.Context, subscription, name string) err
 }
 
 // removeImageResources removes the build machine (with its subnet and
-// firewall rules) and the image's resource group. t.mu must not be held.
+// firewall rules) and the image's resource group, and releases the
+// Citrix-managed network of a build with No connectivity, which was in
+// that group: whether or not the build machine's subnet was ever made,
+// and whenever the group goes (a failed build's clean-up, or a deletion
+// after a clean-up that failed). t.mu must not be held.
 func (t *Tenant) removeImageResources(ctx context.Context, o *imageObj) error {
 	if err := t.removeBuilder(ctx, o); err != nil {
 		return err
 	}
 	rg := t.imageGroup(o)
-	return t.call(ctx, "Delete", rg, func(ctx context.Context) error { return t.provider.Delete(ctx, rg) })
+	if err := t.call(ctx, "Delete", rg, func(ctx context.Context) error { return t.provider.Delete(ctx, rg) }); err != nil {
+		return err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if c, ok := t.conns[fold(o.owner())]; ok && c.managed {
+		t.releaseManagedConnection(c)
+	}
+	return nil
 }
 
 // ImportRequest is an image import (IMG-5, IMG-6): what the administrator

@@ -67,7 +67,6 @@ func (t *Tenant) BuildImage(ctx context.Context, spec image.BuildSpec) (ImageDet
 			o.failure = fmt.Sprintf("build failed: %v; cleanup failed: %v", err, cerr)
 			return t.details(o), &Error{Kind: KindOf(err), Op: op, Object: obj, Err: err}
 		}
-		t.releaseManagedConnection(c) // its resources went with the image's group
 		delete(t.images, imageKey(o.sub, o.img.Name))
 		return ImageDetails{}, &Error{Kind: KindOf(err), Op: op, Object: obj, Err: err}
 	}
