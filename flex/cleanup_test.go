@@ -156,6 +156,24 @@ func TestLostVMIsRemovedByName(t *testing.T) {
 		// RULE LIM-4: the catalog still has one machine, counted once.
 		f.assertOneMachine(t, "Sales")
 	})
+	t.Run("AddMachines cancelled while it retries", func(t *testing.T) {
+		f := fltNew(t)
+		if _, err := f.tn.CreateCatalog(f.ctx, fltMulti("Sales", 8, "")); err != nil {
+			t.Fatal(err)
+		}
+		lost := lostVM(f, "Sal-0002")
+		ctx, cancel := context.WithCancel(f.ctx)
+		defer cancel()
+		f.setWait(func(ctx context.Context, d time.Duration) error {
+			cancel()
+			return ctx.Err()
+		})
+		_, err := f.tn.AddMachines(ctx, "Sales", catalog.AddMachinesRequest{Users: 8})
+		if !errors.Is(err, context.Canceled) || lost.Fired() == 0 {
+			t.Errorf("AddMachines: %v (lost response fired %d times); want context.Canceled after a lost response", err, lost.Fired())
+		}
+		f.assertOneMachine(t, "Sales")
+	})
 	t.Run("CreateCatalog's Cloud Connector", func(t *testing.T) {
 		f := fltNew(t)
 		if _, err := f.tn.CreateConnection(f.ctx, flexSub, vpnSpec("v")); err != nil {
