@@ -113,7 +113,23 @@ func sortBulk(es []bulkEntry) {
 	if slices.IsSortedFunc(es, compareBulk) {
 		return
 	}
-	slices.SortFunc(es, compareBulk)
+	if len(es) < 64 || len(es) >= packedLimit || slices.ContainsFunc(es, func(e bulkEntry) bool { return e.first.hi != 0 || e.first.lo >= 1<<32 }) {
+		slices.SortFunc(es, compareBulk)
+		return
+	}
+	// IPv4-sized keys: radix sort integers holding the address, the
+	// inverted host bits and the position, then put the entries in
+	// their order.
+	keys := make([]uint64, len(es))
+	for j, e := range es {
+		keys[j] = e.first.lo<<32 | uint64(255-e.host)<<24 | uint64(j)
+	}
+	radixSort(keys, 24)
+	sorted := make([]bulkEntry, len(es))
+	for j, k := range keys {
+		sorted[j] = es[k&(1<<24-1)]
+	}
+	copy(es, sorted)
 }
 
 func compareBulk(a, b bulkEntry) int {

@@ -384,6 +384,7 @@ func (s *Space) noRoom(within netip.Prefix, length int) *NoRoomError {
 // O(n log n) time plus the number of pairs.
 func CheckDisjoint(entries ...Entry) error {
 	var fams [2][]bulkEntry // IPv4, IPv6
+	fams[0] = make([]bulkEntry, 0, len(entries))
 	for i, e := range entries {
 		if !e.Prefix.IsValid() {
 			continue
