@@ -206,8 +206,8 @@ func overlappingPairs(fams ...[]bulkEntry) [][2]int {
 func (s *Space) lowestOverlap(p netip.Prefix) Entry {
 	l, is4 := s.list(p.Addr())
 	first, last := bounds(p)
-	at, found := l.floor(last)
-	if !found || l.lastAddr(at).less(first) {
+	_, end, found := l.floorLast(last)
+	if !found || end.less(first) {
 		return Entry{}
 	}
 	// The lowest entry p overlaps is the first that ends at or after

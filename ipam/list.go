@@ -74,18 +74,57 @@ func upperBound64(keys []uint64, k uint64) int {
 // independent, so the processor overlaps their loads, where a binary
 // search waits for each load before the next.
 func upperBoundChunk(keys []uint64, k uint64) int {
-	n := len(keys)
+	return upperBoundIn(keys, blockOf(keys, k), k)
+}
+
+// blockOf returns the index of the first key of the block of eight keys
+// that holds the upper bound of k in keys (at most maxChunk-8).
+func blockOf(keys []uint64, k uint64) int {
 	blocks := 0
-	for j := 8; j < n; j += 8 {
+	for j := 8; j < len(keys); j += 8 {
 		_, less := bits.Sub64(k, keys[j], 0)
 		blocks += int(less ^ 1)
 	}
-	i := blocks * 8
-	for _, x := range keys[i:min(i+8, n)] {
+	return blocks * 8
+}
+
+// upperBoundIn returns the upper bound of k in keys, knowing it lies in
+// the block of eight keys from start.
+func upperBoundIn(keys []uint64, start int, k uint64) int {
+	i := start
+	for _, x := range keys[start:min(start+8, len(keys))] {
 		_, less := bits.Sub64(k, x, 0)
 		i += int(less ^ 1)
 	}
 	return i
+}
+
+// floorLast is floor that also returns the last address of the entry it
+// finds. For a list of one-half keys it reads the host bits of the block
+// the key search settles on while comparing its keys, so that the two
+// loads overlap.
+func (l *list) floorLast(k u128) (pos, u128, bool) {
+	if l.wide || k.hi != 0 {
+		p, ok := l.floor(k)
+		if !ok {
+			return p, u128{}, false
+		}
+		return p, l.lastAddr(p), true
+	}
+	c := upperBoundWide(l.firstLo, k.lo) - 1
+	if c < 0 {
+		return pos{}, u128{}, false
+	}
+	ch := l.chunks[c]
+	keys := ch.lo[:ch.n]
+	start := blockOf(keys, k.lo)
+	hosts := binary.LittleEndian.Uint64(ch.hosts[start : start+8])
+	i := upperBoundIn(keys, start, k.lo)
+	// The floor is in the block: its first key is at most k (the first
+	// key of the chunk, or a key blockOf counted).
+	i--
+	host := uint8(hosts >> (8 * (i - start)))
+	return pos{c, i}, u128{0, keys[i]}.or(ones(int(host))), true
 }
 
 // upperBoundWide is upperBound64 for longer key lists: binary search

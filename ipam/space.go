@@ -174,8 +174,8 @@ func (s *Space) Add(owner string, p netip.Prefix) error {
 	}
 	l, _ := s.list(p.Addr())
 	first, last := bounds(p)
-	at, found := l.floor(last)
-	if found && !l.lastAddr(at).less(first) {
+	at, end, found := l.floorLast(last)
+	if found && !end.less(first) {
 		o := s.lowestOverlap(p)
 		return &OverlapError{Prefix: p, Other: o.Prefix, OtherOwner: o.Owner}
 	}
@@ -260,8 +260,8 @@ func (s *Space) Overlapping(p netip.Prefix) []Entry {
 	}
 	l, is4 := s.list(p.Addr())
 	first, last := maskedBounds(p)
-	at, found := l.floor(last)
-	if !found || l.lastAddr(at).less(first) {
+	at, end, found := l.floorLast(last)
+	if !found || end.less(first) {
 		return nil
 	}
 	// Entries are disjoint, so their last addresses grow with their first
