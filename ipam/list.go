@@ -477,12 +477,18 @@ type owners struct {
 	refs  []int
 	ids   map[string]uint32
 	free  []uint32 // IDs whose name is no longer used
+	hot   uint32   // the ID interned last: entries tend to come by owner
 }
 
 // intern returns the ID of name and counts one more use.
 func (o *owners) intern(name string) uint32 {
+	if h := o.hot; h < uint32(len(o.names)) && o.refs[h] > 0 && o.names[h] == name {
+		o.refs[h]++
+		return h
+	}
 	if id, ok := o.ids[name]; ok {
 		o.refs[id]++
+		o.hot = id
 		return id
 	}
 	if o.ids == nil {
@@ -497,6 +503,7 @@ func (o *owners) intern(name string) uint32 {
 		o.names, o.refs = append(o.names, name), append(o.refs, 1)
 	}
 	o.ids[name] = id
+	o.hot = id
 	return id
 }
 
@@ -516,5 +523,6 @@ func (o *owners) clone() owners {
 		refs:  slices.Clone(o.refs),
 		ids:   maps.Clone(o.ids),
 		free:  slices.Clone(o.free),
+		hot:   o.hot,
 	}
 }

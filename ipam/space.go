@@ -186,10 +186,15 @@ func (s *Space) Add(owner string, p netip.Prefix) error {
 // add inserts a free range as an entry just after floor position at
 // (found false: before every entry) and tags it and the entry after it.
 func (l *list) add(at pos, found bool, first u128, host uint8, owner string) {
+	var gap u128 // the first free address before the new entry
+	if found {
+		gap, _ = l.lastAddr(at).addOne()
+	}
 	p := l.insert(at, found, first, host, owner)
-	l.tagGap(p)
+	l.tagGap(p, gap)
 	if q, ok := l.next(p); ok {
-		l.tagGap(q)
+		after, _ := first.or(ones(int(host))).addOne()
+		l.tagGap(q, after)
 	}
 }
 
@@ -202,9 +207,10 @@ func (l *list) gapStart(p pos) u128 {
 	return u128{}
 }
 
-// tagGap tags the entry at p with gapTag of the free gap before it.
-func (l *list) tagGap(p pos) {
-	a, b := l.gapStart(p), l.key(p)
+// tagGap tags the entry at p with gapTag of the free gap before it, which
+// starts at a.
+func (l *list) tagGap(p pos, a u128) {
+	b := l.key(p)
 	if b == a {
 		l.setTag(p, 0)
 		return
