@@ -723,23 +723,50 @@ func (t *Tenant) failCreate(ctx context.Context, op string, w *work, err error) 
 	if w.loc.connectors > 0 {
 		l.busy, l.planned = "", nil
 	}
-	if cerr == nil {
-		w.res.Release()
-		if c.conn != nil && c.conn.managed {
-			t.releaseManagedConnection(c.conn)
-		}
-		delete(t.catalogs, fold(c.name))
-		delete(l.catalogs, fold(c.name))
-		if c.adDomain != "" {
-			if l.domains[fold(c.adDomain)]--; l.domains[fold(c.adDomain)] <= 0 {
-				delete(l.domains, fold(c.adDomain))
-				delete(l.domainNames, fold(c.adDomain))
+	var td *locationTeardown
+	emptied := cerr == nil // nothing of the catalog is left in the cloud
+	if emptied && !w.loc.created {
+		// A location the catalog joined goes when no other catalog is
+		// left there, as other catalogs' deletions ran meanwhile (RL-1);
+		// one it created went with its group above.
+		td, cerr = t.lastOut(op, c)
+		if td != nil {
+			t.mu.Unlock()
+			cerr = t.dismantle(undo, td)
+			t.mu.Lock()
+			if cerr != nil {
+				t.keepLocation(td)
+				cerr = fmt.Errorf("removing its resource location %q: %w", l.name, cerr)
 			}
 		}
+	}
+	if cerr == nil {
+		w.res.Release()
+		t.forgetCatalog(c)
 		if w.loc.created {
 			delete(t.locations, fold(l.name))
 		}
+		if td != nil {
+			if lerr := t.removeLocation(td); lerr != nil {
+				err = fmt.Errorf("%w; and recording the removal of its resource location failed: %v", err, lerr)
+			}
+		}
 		return wrap(op, c.obj(), err)
+	}
+	c.status, _ = c.status.Finish(false)
+	if emptied {
+		// Nothing of the catalog is left, but its location could not go:
+		// keep the catalog, in state Error, without machines, so that
+		// DeleteCatalog removes the location with it. Under t.mu no other
+		// reservation comes between, so the smaller one fits where the
+		// whole did.
+		w.res.Release()
+		c.vdaCount = 0
+		if kept, rerr := t.ledger.Reserve(locationChange(c, 1, false)); rerr == nil {
+			_ = kept.Commit()
+		}
+		c.failure = fmt.Sprintf("provisioning failed: %v; %v", err, cerr)
+		return wrap(op, c.obj(), fmt.Errorf("%w; %w", err, cerr))
 	}
 	// The cloud still holds some of it: keep the catalog, in state Error,
 	// with its quota, so that DeleteCatalog can finish the cleanup.
@@ -752,7 +779,6 @@ func (t *Tenant) failCreate(ctx context.Context, op string, w *work, err error) 
 	}
 	l.pending = false
 	l.recordConnectors(w.conPlan, slices.DeleteFunc(w.conMade, func(m *connectorObj) bool { return m == nil }), remainingSubnets(l.conn, w.conAdd))
-	c.status, _ = c.status.Finish(false)
 	c.failure = fmt.Sprintf("provisioning failed: %v; removing what was made failed: %v", err, cerr)
 	return wrap(op, c.obj(), fmt.Errorf("%w; removing what was made failed: %v", err, cerr))
 }
@@ -1106,8 +1132,12 @@ func (t *Tenant) reimage(ctx context.Context, op string, c *catalogObj, ms []*ma
 // DeleteCatalog deletes a catalog, which needs the acknowledgement of
 // CAT-12: its machines and their snapshots are destroyed and it cannot be
 // undone. It frees the catalog's quota, and when it was the last catalog of
-// its resource location, removes the location and its connectors (RL-1).
-// A catalog that is adding machines or being deleted answers ErrBusy.
+// its resource location — once its own resources are gone, no other
+// catalog, live, being created or being deleted, is left there — removes
+// the location, its connectors and its LIM-3 count (RL-1). When the
+// location cannot be removed, the catalog stays in state Error, without
+// machines, and deleting it again retries. A catalog that is adding
+// machines or being deleted answers ErrBusy.
 func (t *Tenant) DeleteCatalog(ctx context.Context, name string, ack catalog.DeleteAck) error {
 	const op = "DeleteCatalog"
 	obj := fmt.Sprintf("catalog %q", name)
@@ -1138,13 +1168,12 @@ func (t *Tenant) DeleteCatalog(ctx context.Context, name string, ack catalog.Del
 		}
 	}
 	l := c.location
-	last := len(l.catalogs) == 1
-	if last && l.busy != "" {
+	if len(l.catalogs) == 1 && l.busy != "" {
 		location, busy := l.name, l.busy
 		t.mu.Unlock()
 		return Errorf(ErrBusy, op, obj, "its resource location %q is %s; try again when it is done", location, busy)
 	}
-	res, err := t.ledger.Reserve(removalChange(c, l, last))
+	res, err := t.ledger.Reserve(removalChange(c))
 	if err != nil {
 		t.mu.Unlock()
 		return wrap(op, obj, err)
@@ -1152,65 +1181,56 @@ func (t *Tenant) DeleteCatalog(ctx context.Context, name string, ack catalog.Del
 	c.status = st
 	groups := []ResourceID{c.group}
 	subnets := slices.Clone(c.subnets)
-	var lgroups []ResourceID
-	var lsubnets []*subnetSlot
-	if last {
-		l.busy, l.deleting = "being deleted", true
-		lgroups = append(slices.Clone(l.groups), l.group)
-		lsubnets = slices.Clone(l.subnets)
-		for _, cn := range l.connectors {
-			cn.state = ConnectorDeleting
-		}
-	}
 	t.mu.Unlock()
 
 	err = t.destroy(ctx, groups, c.conn, subnets)
-	if err == nil && last {
-		err = t.destroy(ctx, slices.Compact(lgroups), l.conn, lsubnets)
-	}
 
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	var td *locationTeardown
+	gone := err == nil // the catalog's own resources are
+	if gone {
+		// Whether c is the location's last catalog is decided now that it
+		// is gone from the cloud (RL-1).
+		td, err = t.lastOut(op, c)
+	}
+	if td != nil {
+		t.mu.Unlock()
+		err = t.dismantle(ctx, td)
+		t.mu.Lock()
+		if err != nil {
+			t.keepLocation(td)
+		}
+	}
 	if err != nil {
 		res.Release()
-		if last {
-			l.busy, l.deleting = "", false
-			// Some connectors may be gone: their state is unknown until
-			// a health check (RL-4).
-			for _, cn := range l.connectors {
-				if cn.state == ConnectorDeleting {
-					cn.state, cn.health = ConnectorDisconnected, "Unknown"
-				}
-			}
-		}
 		c.status, _ = c.status.Finish(false)
 		c.failure = "deleting the catalog failed: " + err.Error()
+		if gone {
+			// Its machines went; the location stays, and the catalog with
+			// it, for a retry.
+			t.emptyCatalog(c)
+			c.failure = "its machines are deleted; deleting its resource location failed: " + err.Error()
+		}
 		return wrap(op, obj, err)
 	}
 	if cerr := res.Commit(); cerr != nil {
 		err = wrap(op, obj, cerr)
 	}
-	if c.conn != nil && c.conn.managed {
-		t.releaseManagedConnection(c.conn)
-	}
-	delete(t.catalogs, fold(c.name))
-	delete(l.catalogs, fold(c.name))
-	if c.adDomain != "" {
-		if l.domains[fold(c.adDomain)]--; l.domains[fold(c.adDomain)] <= 0 {
-			delete(l.domains, fold(c.adDomain))
-			delete(l.domainNames, fold(c.adDomain))
+	t.forgetCatalog(c)
+	if td != nil {
+		if lerr := t.removeLocation(td); lerr != nil && err == nil {
+			err = wrap(op, obj, lerr)
 		}
-	}
-	if last {
-		delete(t.locations, fold(l.name))
 	}
 	return err
 }
 
-// removalChange is the ledger change of deleting catalog c from location
-// l, the last of it when last. t.mu must be held.
-func removalChange(c *catalogObj, l *locationObj, last bool) quota.Change {
-	return locationChange(c, -1, last)
+// removalChange is the ledger change of deleting catalog c: its VDAs,
+// users and domain reference; its resource location, if it goes, is
+// removed apart (removeLocation). t.mu must be held.
+func removalChange(c *catalogObj) quota.Change {
+	return locationChange(c, -1, false)
 }
 
 // Catalogs lists the tenant's catalogs by name, each with its machine

@@ -36,7 +36,9 @@ import (
 // removed, snapshots taken and deleted — each step with or without
 // injected faults (no capacity for VM sizes, throttling, transient errors
 // and lost responses) and some steps running two to four operations at
-// once. A simple model records what should exist: subscriptions,
+// once (deleting several catalogs, of one resource location too, with
+// resource groups that take a few milliseconds to go, so that the
+// deletions overlap). A simple model records what should exist: subscriptions,
 // connections with their ranges, catalogs with their machine counts,
 // members and snapshots. It is updated from each operation's result; an
 // operation that fails changes nothing in it. After every step (check, in
@@ -65,8 +67,8 @@ import (
 // one of the kinds the step allows; the results of concurrent operations
 // must be those of some order of them one at a time.
 //
-// Known bugs are kept out of the drawn sequences by guards, each marked
-// KNOWN BUG where it acts: mdlLastCatalogsGuard and mdlPlaceholderGuard.
+// Known bugs would be kept out of the drawn sequences by guards, each
+// marked KNOWN BUG where it acts; there are none now.
 func TestTenantModel(t *testing.T) {
 	var stats mdlStats
 	rapid.Check(t, func(rt *rapid.T) {
@@ -294,21 +296,15 @@ type mdlState struct {
 	// seen holds the views and errors the step's operations returned,
 	// which the invariants search for secrets.
 	seen []any
-	// deleting holds the resource locations (folded names and
-	// mdlPlace keys) of the catalogs a concurrent step deletes, creating
-	// those of the catalogs it creates.
-	deleting, creating map[string]bool
-}
-
-// mdlPlace is the key of the resource location catalogs of a
-// subscription, connection ("" for none) and region share (RL-1).
-func mdlPlace(sub, conn string, region network.Region) string {
-	return "place\x00" + mdlFold(sub) + "\x00" + mdlFold(conn) + "\x00" + string(region)
+	// deleted holds the catalogs (folded names) the step deletes, so
+	// that a concurrent step mostly deletes different ones: the last two
+	// of a resource location, say.
+	deleted map[string]bool
 }
 
 // begin prepares the drawing of a step.
 func (s *mdlState) begin() {
-	s.deleting, s.creating = map[string]bool{}, map[string]bool{}
+	s.deleted = map[string]bool{}
 }
 
 // step runs one drawn operation, with the step's faults.
@@ -358,6 +354,16 @@ func (s *mdlState) concurrently(rt *rapid.T) {
 	}
 	x := s.faults(rt)
 	x.concurrent = true
+	if rapid.Bool().Draw(rt, "slowGroupDeletes") {
+		// Resource groups take a while to go, as in Azure, so that the
+		// operations' deletions overlap.
+		if x.plan == nil {
+			x.plan = fake.NewPlan()
+			s.env.sw.set(fake.WithFaults(s.env.view, x.plan))
+		}
+		x.plan.On(fake.Delete, flex.TypeResourceGroup).Delay(5 * time.Millisecond)
+		rt.Logf("faults: %v", x.plan)
+	}
 	errs := make([]error, len(calls))
 	views := make([][]any, len(calls))
 	var wg sync.WaitGroup
@@ -779,19 +785,6 @@ func mdlCreateCatalog(rt *rapid.T, s *mdlState) *mdlCall {
 // mdlCreateCatalogIn draws the rest of a catalog: its naming scheme and
 // whether it has a backup size.
 func mdlCreateCatalogIn(rt *rapid.T, s *mdlState, name, sub string, pi, users int, conn, domain, location string, region network.Region) *mdlCall {
-	// KNOWN BUG: mdlPlaceholderGuard (mdlDeleteCatalog).
-	effective := region
-	if c := s.model.conns[mdlFold(conn)]; c != nil {
-		effective = c.region
-	}
-	place := mdlPlace(sub, conn, effective)
-	if s.deleting[place] || location != "" && s.deleting[mdlFold(location)] {
-		return nil
-	}
-	s.creating[place] = true
-	if location != "" {
-		s.creating[mdlFold(location)] = true
-	}
 	scheme := rapid.SampledFrom(mdlSchemes(name)).Draw(rt, "scheme")
 	sized := rapid.Bool().Draw(rt, "backupSize")
 	spec := mdlCatalogSpec(name, sub, pi, users, conn, region, domain, location, scheme, sized)
@@ -919,32 +912,10 @@ func mdlAddMachines(rt *rapid.T, s *mdlState) *mdlCall {
 }
 
 func mdlDeleteCatalog(rt *rapid.T, s *mdlState) *mdlCall {
-	name := mdlPick(rt, s.model)
-	if cat := s.model.cats[mdlFold(name)]; cat != nil {
-		// KNOWN BUG: mdlLastCatalogsGuard. Two concurrent DeleteCatalog
-		// calls of the last two catalogs of a resource location both
-		// succeed and leave the location behind, serving no catalog, with
-		// its resource group (and connectors) in the cloud and still
-		// counted against LIM-3: each call decides whether its catalog is
-		// the location's last before the other has removed its own. A
-		// step deletes at most one catalog of a location.
-		if s.deleting[mdlFold(cat.location)] {
-			return nil
-		}
-		// KNOWN BUG: mdlPlaceholderGuard. A catalog being created holds
-		// a place in its resource location until it is made or undone;
-		// DeleteCatalog of the location's only other catalog, run
-		// meanwhile, does not count itself the last, and when the
-		// creation then fails and is undone, the location is left behind
-		// with no catalog (its resource group in the cloud, counted
-		// against LIM-3). A step does not delete a catalog and create one
-		// in the same location at once.
-		place := mdlPlace(cat.sub, cat.conn, cat.region)
-		if s.creating[place] || s.creating[mdlFold(cat.location)] {
-			return nil
-		}
-		s.deleting[mdlFold(cat.location)], s.deleting[place] = true, true
-	}
+	// Mostly one the step does not delete yet, so that a concurrent step
+	// deletes several catalogs, of one resource location too.
+	name := mdlChoose(rt, "catalog", mdlNames(s.model.cats, mdlCatName, func(c *mdlCat) bool { return !s.deleted[mdlFold(c.name)] }), mdlCatalogNames)
+	s.deleted[mdlFold(name)] = true
 	c := &mdlCall{desc: fmt.Sprintf("DeleteCatalog(%s)", name)}
 	c.run = func(ctx context.Context) ([]any, error) {
 		return nil, s.env.tn.DeleteCatalog(ctx, name, mdlAck(name))
