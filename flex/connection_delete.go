@@ -13,7 +13,7 @@ import (
 
 // DeleteConnection deletes a connection and every cloud resource it made,
 // on its side and the customer's. It is refused while a catalog, an image
-// build or a bastion uses it (NET-8), and while another change is under
+// build, a bastion or RDP access uses it (NET-8), and while another change is under
 // way (ErrBusy). The connection is Deleting meanwhile; when the cloud
 // refuses, it is DeleteFailed with the cloud's message and the delete can
 // be retried. Citrix-managed networks go with the catalog or image build
@@ -49,7 +49,7 @@ func (t *Tenant) DeleteConnection(ctx context.Context, name string) error {
 	if users := t.connUsers(c); len(users) > 0 {
 		t.mu.Unlock()
 		return &Error{Kind: ErrPrecondition, Op: op, Object: c.object(), Err: rule.Errorf("NET-8",
-			"%s is used by %s; delete them first", c.object(), strings.Join(users, ", "))}
+			"%s is used by %s; delete or disable them first", c.object(), strings.Join(users, ", "))}
 	}
 	txn := t.newTxn()
 	next, err := c.status.Next(network.StateDeleting, txn, t.now(), "")
@@ -135,7 +135,9 @@ func (t *Tenant) connUsage(c *connection) network.Usage {
 	return network.Usage{Catalogs: len(cats), Machines: t.machinesUsingConnection(c.name), Images: len(imgs), Bastions: len(bas)}
 }
 
-// connUsers names every user of the connection, for NET-8. t.mu held.
+// connUsers names every user of the connection, for NET-8: catalogs,
+// image builds, bastions, and the RDP access opened on it, which is
+// troubleshooting access as a bastion is (TRB-3). t.mu held.
 func (t *Tenant) connUsers(c *connection) []string {
 	cats, imgs, bas := t.connUserNames(c)
 	var out []string
@@ -147,6 +149,9 @@ func (t *Tenant) connUsers(c *connection) []string {
 	}
 	for _, n := range bas {
 		out = append(out, fmt.Sprintf("bastion %q", n))
+	}
+	if r := t.rdpAccess[fold(c.name)]; r != nil && r.c == c {
+		out = append(out, fmt.Sprintf("the RDP access opened through catalog %q (DisableRDPAccess)", r.catalog))
 	}
 	seen := map[string]bool{}
 	for _, su := range c.subnets {
