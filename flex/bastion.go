@@ -193,22 +193,24 @@ type bastionObj struct {
 
 func bastionObject(conn string) string { return fmt.Sprintf("bastion of connection %q", conn) }
 
-// connectionHosts returns the image builders and the bastion on the
-// connection named connection that accept RDP from a customer range (FW-4),
-// builders by address then the bastion, and the connection's RDP access
-// range (FW-5; zero when disabled). T1's firewallPolicy puts them in every
-// subnet's policy. t.mu must be held.
-func (t *Tenant) connectionHosts(connection string) (hosts []network.RDPHost, rdpAccess netip.Prefix) {
+// connectionHosts returns the image builders and the bastion on
+// connection c that accept RDP from a customer range (FW-4), builders by
+// address then the bastion, and the connection's RDP access range (FW-5;
+// zero when disabled). T1's firewallPolicy puts them in every subnet's
+// policy. Builders are matched by connection, not name: the Citrix-managed
+// networks of two subscriptions' builds may share a name (SUB-2). t.mu
+// must be held.
+func (t *Tenant) connectionHosts(c *connection) (hosts []network.RDPHost, rdpAccess netip.Prefix) {
 	for _, o := range t.images {
-		if b := o.builder; b != nil && b.registered && o.c != nil && strings.EqualFold(o.c.name, connection) {
+		if b := o.builder; b != nil && b.registered && o.c == c {
 			hosts = append(hosts, network.RDPHost{Kind: network.ImageBuilder, Address: b.addr, Source: b.rdp})
 		}
 	}
 	slices.SortFunc(hosts, func(a, b network.RDPHost) int { return a.Address.Compare(b.Address) })
-	if b := t.bastions[fold(connection)]; b != nil && b.registered {
+	if b := t.bastions[fold(c.name)]; b != nil && b.registered {
 		hosts = append(hosts, network.RDPHost{Kind: network.Bastion, Address: b.addr, Source: b.source})
 	}
-	if r := t.rdpAccess[fold(connection)]; r != nil {
+	if r := t.rdpAccess[fold(c.name)]; r != nil {
 		rdpAccess = r.source
 	}
 	return hosts, rdpAccess

@@ -195,12 +195,15 @@ func (t *Tenant) catalogsUsingConnection(name string) []string {
 	return out
 }
 
-// catalogsUsingImage names the catalogs whose current image is name,
-// sorted (IMG-7). t.mu must be held.
-func (t *Tenant) catalogsUsingImage(name string) []string {
+// catalogsUsingImage names the catalogs of the subscription whose current
+// image is name, sorted (IMG-7). An image is keyed by subscription and
+// name, as images of two subscriptions may share a name (SUB-2); an empty
+// subscription, for a prepared image, which every subscription may use,
+// counts the catalogs of all. t.mu must be held.
+func (t *Tenant) catalogsUsingImage(subscription, name string) []string {
 	var out []string
 	for _, c := range t.catalogs {
-		if strings.EqualFold(c.image, name) {
+		if inSubscription(c, subscription) && strings.EqualFold(c.image, name) {
 			out = append(out, c.name)
 		}
 	}
@@ -208,12 +211,15 @@ func (t *Tenant) catalogsUsingImage(name string) []string {
 	return out
 }
 
-// machinesUsingImage counts the machines made from the image, including
-// those a static catalog keeps on it after an image update (CAT-7, IMG-7).
-// t.mu must be held.
-func (t *Tenant) machinesUsingImage(name string) int {
+// machinesUsingImage counts the machines of the subscription (of all, for
+// an empty one) made from the image, including those a static catalog
+// keeps on it after an image update (CAT-7, IMG-7). t.mu must be held.
+func (t *Tenant) machinesUsingImage(subscription, name string) int {
 	n := 0
 	for _, c := range t.catalogs {
+		if !inSubscription(c, subscription) {
+			continue
+		}
 		for _, m := range c.machines {
 			if !m.m.Deleted && strings.EqualFold(m.m.Image, name) {
 				n++
@@ -221,6 +227,12 @@ func (t *Tenant) machinesUsingImage(name string) int {
 		}
 	}
 	return n
+}
+
+// inSubscription reports whether catalog c is of the subscription, or the
+// subscription is empty (any).
+func inSubscription(c *catalogObj, subscription string) bool {
+	return subscription == "" || strings.EqualFold(c.subscription, subscription)
 }
 
 // catalogDomain returns the connection a catalog uses ("" for No

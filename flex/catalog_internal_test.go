@@ -39,15 +39,22 @@ func TestCatalogLookups(t *testing.T) {
 	if got := tn.catalogsUsingConnection(""); got != nil {
 		t.Errorf("catalogsUsingConnection(\"\") = %v; No connectivity is no connection", got)
 	}
-	if diff := cmp.Diff([]string{"Apps", "Dev"}, tn.catalogsUsingImage("server2022")); diff != "" {
-		t.Errorf("IMG-7 catalogsUsingImage (-want +got):\n%s", diff)
+	if diff := cmp.Diff([]string{"Apps", "Dev"}, tn.catalogsUsingImage("", "server2022")); diff != "" {
+		t.Errorf("IMG-7 catalogsUsingImage of every subscription (-want +got):\n%s", diff)
+	}
+	// RULE SUB-2: an image of one subscription is not another's.
+	if diff := cmp.Diff([]string{"Dev"}, tn.catalogsUsingImage("sub2", "server2022")); diff != "" {
+		t.Errorf("SUB-2 catalogsUsingImage of Sub2 (-want +got):\n%s", diff)
+	}
+	if got := tn.machinesUsingImage("Sub2", "Server2022"); got != 0 {
+		t.Errorf("SUB-2 machinesUsingImage(Sub2, Server2022) = %d, want 0 (the machine is Sub1's)", got)
 	}
 	// RULE IMG-7: a deleted machine no longer uses its image.
-	if got := tn.machinesUsingImage("Win10old"); got != 0 {
+	if got := tn.machinesUsingImage("", "Win10old"); got != 0 {
 		t.Errorf("machinesUsingImage(Win10old) = %d, want 0 (its machine is deleted)", got)
 	}
-	if got := tn.machinesUsingImage("win11"); got != 1 {
-		t.Errorf("machinesUsingImage(win11) = %d, want 1", got)
+	if got := tn.machinesUsingImage("Sub1", "win11"); got != 1 {
+		t.Errorf("machinesUsingImage(Sub1, win11) = %d, want 1", got)
 	}
 	// RULE TRB-1: the domain type and connection of a catalog.
 	conn, joined, err := tn.catalogDomain("sales")

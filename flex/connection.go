@@ -88,7 +88,7 @@ type subnetUse struct {
 // connState is the Tenant's state of connections and keys; t.mu guards
 // the maps.
 type connState struct {
-	conns map[string]*connection // by fold(name); managed ones by fold(owner)
+	conns map[string]*connection // by connKey: fold(name); managed ones by subscription and owner
 	// flexSpace is each subscription's Flex address space: every range of
 	// every connection (NET-4), by fold(subscription name).
 	flexSpace map[string]*ipam.Space
@@ -230,7 +230,7 @@ func (t *Tenant) connectionFor(op, subscription, name string) (*connection, erro
 // last subnet deletes it. t.mu must be held.
 func (t *Tenant) managedConnection(subscription string, region network.Region, owner string) *connection {
 	t.initConns()
-	if c, ok := t.conns[fold(owner)]; ok && c.managed && !c.gone {
+	if c, ok := t.conns[managedKey(subscription, owner)]; ok && c.managed && !c.gone {
 		return c
 	}
 	azureID := ""
@@ -252,8 +252,25 @@ func (t *Tenant) managedConnection(subscription string, region network.Region, o
 		c.vdaRanges = []netip.Prefix{p}
 		c.spec = network.NoConnectivitySpec{Name: owner, Region: region, Range: p}
 	}
-	t.conns[fold(owner)] = c
+	t.conns[connKey(c)] = c
 	return c
+}
+
+// managedKey is the key in connState.conns of the Citrix-managed network
+// of owner, such as "image/Gold", in the subscription: owners are named
+// apart only within a subscription (an image's name), and nothing is
+// shared between subscriptions (SUB-2). A connection's own name, which
+// holds no NUL, never collides with it.
+func managedKey(subscription, owner string) string {
+	return "\x00managed\x00" + fold(subscription) + "\x00" + fold(owner)
+}
+
+// connKey is the key of c in connState.conns.
+func connKey(c *connection) string {
+	if c.managed {
+		return managedKey(c.sub, c.owner)
+	}
+	return fold(c.name)
 }
 
 // releaseManagedConnection forgets a managed network whose owner's
@@ -269,8 +286,8 @@ func (t *Tenant) releaseManagedConnection(c *connection) {
 // forget removes c from the tenant and frees its ranges. t.mu held.
 func (t *Tenant) forget(c *connection) {
 	c.gone = true
-	if t.conns[fold(c.name)] == c {
-		delete(t.conns, fold(c.name))
+	if t.conns[connKey(c)] == c {
+		delete(t.conns, connKey(c))
 	}
 	sp := t.space(c.sub)
 	for _, p := range c.ranges {
@@ -374,7 +391,7 @@ func (t *Tenant) firewallPolicy(c *connection, domainJoined bool) network.Firewa
 		VNet:         slices.Clone(c.ranges),
 		Connected:    slices.Clone(c.connected),
 	}
-	hosts, rdp := t.connectionHosts(c.name)
+	hosts, rdp := t.connectionHosts(c)
 	for _, h := range hosts {
 		if h.Kind == network.Bastion && !domainJoined {
 			continue

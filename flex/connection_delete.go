@@ -117,14 +117,34 @@ func (t *Tenant) stuckConnections(now time.Time) []network.Warning {
 	return ws
 }
 
-// lookupConn returns the named connection or ErrNotFound. t.mu held.
+// lookupConn returns the named connection, or the Citrix-managed network
+// of that name, such as "catalog/Sales"; ErrNotFound when there is none,
+// ErrConflict when managed networks of several subscriptions have the
+// name (an image's, SUB-2). t.mu held.
 func (t *Tenant) lookupConn(op, name string) (*connection, error) {
 	t.initConns()
-	c, ok := t.conns[fold(name)]
-	if !ok {
-		return nil, Errorf(ErrNotFound, op, fmt.Sprintf("connection %q", name), "the tenant has no connection named %q", name)
+	if c, ok := t.conns[fold(name)]; ok {
+		return c, nil
 	}
-	return c, nil
+	var found []*connection
+	for _, c := range t.conns {
+		if c.managed && strings.EqualFold(c.name, name) {
+			found = append(found, c)
+		}
+	}
+	obj := fmt.Sprintf("connection %q", name)
+	switch len(found) {
+	case 0:
+		return nil, Errorf(ErrNotFound, op, obj, "the tenant has no connection named %q", name)
+	case 1:
+		return found[0], nil
+	}
+	var subs []string
+	for _, c := range found {
+		subs = append(subs, fmt.Sprintf("%q", c.sub))
+	}
+	slices.Sort(subs)
+	return nil, Errorf(ErrConflict, op, obj, "Citrix-managed networks named %q are in subscriptions %s; each goes with its owner", name, strings.Join(subs, ", "))
 }
 
 // connUsage counts what uses the connection (NET-15): the catalogs, image

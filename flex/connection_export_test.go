@@ -47,7 +47,7 @@ func (t *Tenant) ConnectionSubnetForTest(ctx context.Context, subscription, name
 // managed network owner).
 func (t *Tenant) RemoveSubnetForTest(ctx context.Context, name string, s TestSubnet) error {
 	t.mu.Lock()
-	c := t.conns[fold(name)]
+	c := t.connForTest(name)
 	t.mu.Unlock()
 	if c == nil {
 		return nil
@@ -73,7 +73,7 @@ func SubnetPrefix(s TestSubnet) netip.Prefix { return s.Prefix }
 // RefreshFirewallForTest re-puts the NSGs of the named connection.
 func (t *Tenant) RefreshFirewallForTest(ctx context.Context, name string) error {
 	t.mu.Lock()
-	c := t.conns[fold(name)]
+	c := t.connForTest(name)
 	t.mu.Unlock()
 	return t.refreshFirewall(ctx, c)
 }
@@ -82,7 +82,7 @@ func (t *Tenant) RefreshFirewallForTest(ctx context.Context, name string) error 
 // connection.
 func (t *Tenant) ReleaseSubnetsForTest(ctx context.Context, name, owner string) error {
 	t.mu.Lock()
-	c := t.conns[fold(name)]
+	c := t.connForTest(name)
 	t.mu.Unlock()
 	return t.releaseSubnets(ctx, c, owner)
 }
@@ -92,7 +92,7 @@ func (t *Tenant) ReleaseSubnetsForTest(ctx context.Context, name, owner string) 
 func (t *Tenant) ReleaseManagedForTest(owner string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.releaseManagedConnection(t.conns[fold(owner)])
+	t.releaseManagedConnection(t.connForTest(owner))
 }
 
 // StuckForTest returns the stuck-provisioning warnings at the tenant's now.
@@ -107,4 +107,11 @@ func (t *Tenant) DueKeysForTest(now time.Time) []network.Warning {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.keyWarnings(now)
+}
+
+// connForTest returns the connection, or Citrix-managed network, named
+// name; nil when there is none. t.mu held.
+func (t *Tenant) connForTest(name string) *connection {
+	c, _ := t.lookupConn("test", name)
+	return c
 }

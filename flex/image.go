@@ -287,20 +287,14 @@ func (t *Tenant) details(o *imageObj) ImageDetails {
 // subscription when it is empty, for prepared images) whose current image
 // is name. t.mu must be held.
 func (t *Tenant) imageCatalogs(subscription, name string) []string {
-	var out []string
-	for _, c := range t.catalogsUsingImage(name) {
-		if co := t.catalogs[fold(c)]; subscription == "" || co != nil && strings.EqualFold(co.subscription, subscription) {
-			out = append(out, c)
-		}
-	}
-	return out
+	return t.catalogsUsingImage(subscription, name)
 }
 
-// imageUsage counts the catalogs and machines that use an image (IMG-7).
-// Machines are counted by image name across subscriptions, as catalog.go
-// keeps them. t.mu must be held.
+// imageUsage counts the catalogs and machines of the subscription (of
+// every subscription when it is empty, for prepared images) that use the
+// image named name (IMG-7, SUB-2). t.mu must be held.
 func (t *Tenant) imageUsage(subscription, name string) image.Usage {
-	return image.Usage{Catalogs: len(t.imageCatalogs(subscription, name)), Machines: t.machinesUsingImage(name)}
+	return image.Usage{Catalogs: len(t.catalogsUsingImage(subscription, name)), Machines: t.machinesUsingImage(subscription, name)}
 }
 
 // preparedDetails returns the view of a prepared image.
@@ -486,7 +480,7 @@ func (t *Tenant) removeImageResources(ctx context.Context, o *imageObj) error {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if c, ok := t.conns[fold(o.owner())]; ok && c.managed {
+	if c, ok := t.conns[managedKey(o.sub, o.owner())]; ok && c.managed {
 		t.releaseManagedConnection(c)
 	}
 	return nil

@@ -127,7 +127,11 @@ func TestConnectionHostsOrder(t *testing.T) {
 	tn.images[imageKey("prod", "Off")] = &imageObj{img: image.Image{Name: "Off"}, c: c, builder: &builder{addr: netip.MustParseAddr("10.0.0.36")}}
 	tn.bastions["hub"] = &bastionObj{conn: "hub", registered: true, addr: netip.MustParseAddr("10.0.0.52"), source: src}
 	tn.rdpAccess["hub"] = &rdpObj{conn: "hub", source: netip.MustParsePrefix("198.51.100.0/27")}
-	hosts, rdp := tn.connectionHosts("HUB")
+	// RULE SUB-2: a builder on another subscription's network of the same
+	// name is not on c.
+	other := &connection{name: "HUB", sub: "test"}
+	tn.images[imageKey("test", "A")] = &imageObj{img: image.Image{Name: "A"}, c: other, builder: &builder{registered: true, addr: netip.MustParseAddr("10.0.0.5"), rdp: src}}
+	hosts, rdp := tn.connectionHosts(c)
 	var got []string
 	for _, h := range hosts {
 		got = append(got, h.Kind.String()+" "+h.Address.String())

@@ -261,8 +261,10 @@ func (t *Tenant) ownerLive(owner, azureID string) bool {
 	}
 	// A Citrix-managed network outliving its owner still owns its
 	// resources.
-	if c := t.conns[fold(owner)]; c != nil && c.managed && c.name == owner && in(c.sub) {
-		return true
+	for _, c := range t.conns {
+		if c.managed && c.name == owner && in(c.sub) {
+			return true
+		}
 	}
 	return false
 }

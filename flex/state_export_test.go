@@ -31,7 +31,7 @@ func ResealStateForTest(doc []byte) []byte {
 func (t *Tenant) ConnectionSecretsForTest(name string) (psk, clientSecret string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	c := t.conns[fold(name)]
+	c := t.connForTest(name)
 	if c == nil {
 		return "", ""
 	}

@@ -399,10 +399,6 @@ func (l *loader) connections() {
 				l.bad("%s: ranges %v are not the spec's, %v", where, ranges, spec.FlexRanges())
 			}
 		}
-		if _, dup := t.conns[fold(d.Name)]; dup {
-			l.bad("%s: the name is given twice", where)
-			continue
-		}
 		c := &connection{
 			name: d.Name, sub: s.name, azureID: s.azureID, kind: kind, region: d.Region, managed: d.Managed,
 			owner: owner, group: group, spec: spec, status: d.Status, ready: d.Ready,
@@ -414,8 +410,12 @@ func (l *loader) connections() {
 		} else {
 			c.vdaRanges, c.connected = vdaRanges(spec), customerNets(spec)
 		}
+		if _, dup := t.conns[connKey(c)]; dup {
+			l.bad("%s: the name is given twice", where)
+			continue
+		}
 		l.subnets(where, c, d.Subnets)
-		t.conns[fold(d.Name)] = c
+		t.conns[connKey(c)] = c
 	}
 }
 
@@ -634,7 +634,7 @@ func (l *loader) builder(where string, o *imageObj, d *builderDoc) {
 	var c *connection
 	if o.conn != "" {
 		c = l.realConn(where, o.conn, t.subs[fold(o.sub)])
-	} else if c = t.conns[fold("image/"+o.id)]; c == nil || !c.managed || c.sub != o.sub {
+	} else if c = t.conns[managedKey(o.sub, "image/"+o.id)]; c == nil || !c.managed || c.sub != o.sub {
 		l.bad("%s: the Citrix-managed network of its build machine, image/%s, is not in the document", where, o.id)
 		c = nil
 	}
@@ -809,7 +809,7 @@ func (l *loader) catalogs() {
 		l.catalogSettings(where, c, d)
 		if d.Connection != "" {
 			c.conn = l.realConn(where, d.Connection, s)
-		} else if c.conn = t.conns[fold("catalog/"+d.Name)]; c.conn == nil || !c.conn.managed || c.conn.sub != s.name {
+		} else if c.conn = t.conns[managedKey(s.name, "catalog/"+d.Name)]; c.conn == nil || !c.conn.managed || c.conn.sub != s.name {
 			l.bad("%s: No connectivity, but its Citrix-managed network, catalog/%s, is not in the document", where, d.Name)
 			c.conn = nil
 		}
@@ -1072,10 +1072,11 @@ func (l *loader) rdpAccess() {
 		if s == nil {
 			continue
 		}
-		// DeleteConnection does not count RDP access among a connection's
-		// users, so RDP access may outlive its connection. It then refers
-		// to the deleted connection, which has no subnets left, as the
-		// saved Tenant's does.
+		// DeleteConnection counts RDP access among a connection's users
+		// (NET-8), but a Tenant of an earlier version did not, so RDP
+		// access saved by it may have outlived its connection. It then
+		// refers to the deleted connection, which has no subnets left, as
+		// the saved Tenant's did.
 		c := t.conns[fold(d.Connection)]
 		switch {
 		case c == nil:

@@ -211,9 +211,17 @@ func (t *Tenant) snapshotState() (*stateDoc, []secretOut) {
 		doc.Subscriptions = append(doc.Subscriptions, subscriptionDoc{Name: s.name, AzureID: s.azureID})
 	}
 	doc.Connections = make([]connectionDoc, len(t.conns))
-	for i, k := range sortedKeys(t.conns) {
+	// By name, then subscription: Citrix-managed networks of two
+	// subscriptions may share a name (an image's).
+	conns := slices.SortedFunc(maps.Values(t.conns), func(a, b *connection) int {
+		if c := strings.Compare(fold(a.name), fold(b.name)); c != 0 {
+			return c
+		}
+		return strings.Compare(fold(a.sub), fold(b.sub))
+	})
+	for i, c := range conns {
 		// The secrets point into doc.Connections, which is not grown.
-		secrets = append(secrets, t.connectionDoc(t.conns[k], &doc.Connections[i])...)
+		secrets = append(secrets, t.connectionDoc(c, &doc.Connections[i])...)
 	}
 	for _, k := range sortedKeys(t.cmKeys) {
 		key := t.cmKeys[k]
