@@ -11,6 +11,7 @@ import (
 
 	"github.com/daasflex/daasflex/fake"
 	"github.com/daasflex/daasflex/flex"
+	"github.com/daasflex/daasflex/network"
 	"github.com/daasflex/daasflex/quota"
 )
 
@@ -34,6 +35,57 @@ type liveObjects struct {
 	snapshots map[string]map[string]int  // catalog → machine → how many snapshots it has
 	vms       map[string]bool            // IDs of bastion and build machine VMs
 	conns     map[string]map[string]bool // Azure subscription ID → Cloud Connector names
+	// remote holds, for each connection, the customer's resource it puts
+	// a child in: the peered VNet, the Virtual WAN hub, as
+	// remoteKey("connection/<name>", ID).
+	remote map[string]bool
+}
+
+// remoteKey is the key of liveObjects.remote: an owner and the ID of a
+// customer's resource.
+func remoteKey(owner string, id flex.ResourceID) string {
+	return fold(owner) + "\x00" + fold(id.String())
+}
+
+// customerParent returns the customer's resource a connection's resource
+// on the customer's side is a child of — the peered VNet of a peering
+// back, the hub of a hub connection — and whether r is such a resource.
+func customerParent(r flex.Resource) (flex.ResourceID, bool) {
+	id := r.Metadata().ID
+	i := strings.LastIndexByte(id.Name, '/')
+	if i < 0 {
+		return flex.ResourceID{}, false
+	}
+	parent := flex.ResourceID{Subscription: id.Subscription, ResourceGroup: id.ResourceGroup, Name: id.Name[:i]}
+	switch id.Type {
+	case flex.TypePeering:
+		parent.Type = flex.TypeVirtualNetwork
+	case flex.TypeHubConnection:
+		parent.Type = flex.TypeVirtualHub
+	default:
+		return flex.ResourceID{}, false
+	}
+	return parent, true
+}
+
+// remoteOf returns the ID of the customer's resource a connection of spec
+// puts a child in — the peered VNet, the Virtual WAN hub — or false when
+// it puts none there.
+func remoteOf(spec network.Spec) (flex.ResourceID, bool) {
+	var id network.ResourceID
+	var typ flex.ResourceType
+	switch s := spec.(type) {
+	case network.PeeringSpec:
+		id, typ = s.RemoteVNet, flex.TypeVirtualNetwork
+	case network.VWANSpec:
+		id, typ = s.Hub.ID, flex.TypeVirtualHub
+	default:
+		return flex.ResourceID{}, false
+	}
+	if id.Name == "" {
+		return flex.ResourceID{}, false
+	}
+	return flex.ResourceID{Subscription: id.Subscription, ResourceGroup: id.ResourceGroup, Type: typ, Name: id.Name}, true
 }
 
 // AssertNoOrphans fails the test unless every cloud resource tagged for
@@ -41,7 +93,11 @@ type liveObjects struct {
 // listings report live, and reports the resources that do not as a go-cmp
 // diff (-owned +tagged). A resource belongs to a live object when it lies
 // in the Azure subscription of a live Flex subscription and its TagOwner
-// tag names a live object there:
+// tag names a live object there, or, on the customer's side, when it is
+// what a live connection put in the customer's network: the peering back
+// from its peered VNet, its connection to the Virtual WAN hub (NET-7,
+// NET-12), a child of that VNet or hub tagged with the connection. In a
+// live Flex subscription the owner names:
 //
 //   - subscription/<name>: Subscriptions;
 //   - connection/<name>: Connections;
@@ -101,12 +157,17 @@ func AssertNoOrphans(t TB, cloud *fake.Cloud, tenant *flex.Tenant) {
 	for _, r := range res {
 		m := r.Metadata()
 		sub := fold(m.ID.Subscription)
-		subName, ok := live.subs[sub]
-		if !ok {
-			continue // not in a live subscription
-		}
 		kind, name, _ := strings.Cut(m.Tags[flex.TagOwner], "/")
 		id := m.ID.String()
+		subName, ok := live.subs[sub]
+		if !ok {
+			// Not in a live subscription: only what a connection put on
+			// the customer's side belongs to it.
+			if parent, ok := customerParent(r); ok && kind == "connection" {
+				owned[id] = live.remote[remoteKey(m.Tags[flex.TagOwner], parent)]
+			}
+			continue
+		}
 		switch kind {
 		case "subscription":
 			owned[id] = fold(name) == fold(subName)
@@ -259,7 +320,7 @@ func listLive(t TB, tenant *flex.Tenant) (liveObjects, error) {
 	ctx := t.Context()
 	live := liveObjects{subs: map[string]string{}, owners: map[string]bool{}, images: map[string]map[string]bool{},
 		locations: map[string]bool{}, machines: map[string]map[string]bool{}, snapshots: map[string]map[string]int{},
-		vms: map[string]bool{}, conns: map[string]map[string]bool{}}
+		vms: map[string]bool{}, conns: map[string]map[string]bool{}, remote: map[string]bool{}}
 	subs, err := tenant.Subscriptions(ctx)
 	if err != nil {
 		return live, err
@@ -276,6 +337,9 @@ func listLive(t TB, tenant *flex.Tenant) (liveObjects, error) {
 	for _, c := range conns {
 		if !c.Managed {
 			live.owners[fold("connection/"+c.Name)] = true
+			if id, ok := remoteOf(c.Spec); ok {
+				live.remote[remoteKey("connection/"+c.Name, id)] = true
+			}
 		}
 	}
 	cats, err := tenant.Catalogs(ctx)
