@@ -21,12 +21,7 @@ import (
 func (t *Tenant) DeleteConnection(ctx context.Context, name string) error {
 	const op = "DeleteConnection"
 	obj := fmt.Sprintf("connection %q", name)
-	if err := t.authorize(ctx, op, true); err != nil {
-		return err
-	}
-	t.mu.Lock()
-	c, err := t.lookupConn(op, name)
-	t.mu.Unlock()
+	c, err := t.authorizedConn(ctx, op, name)
 	if err != nil {
 		return err
 	}
@@ -115,6 +110,17 @@ func (t *Tenant) stuckConnections(now time.Time) []network.Warning {
 	}
 	slices.SortFunc(ws, func(a, b network.Warning) int { return strings.Compare(a.Msg, b.Msg) })
 	return ws
+}
+
+// authorizedConn authorizes the write operation op (ADM-1) and returns
+// the connection named name, as lookupConn does. t.mu must not be held.
+func (t *Tenant) authorizedConn(ctx context.Context, op, name string) (*connection, error) {
+	if err := t.authorize(ctx, op, true); err != nil {
+		return nil, err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.lookupConn(op, name)
 }
 
 // lookupConn returns the named connection, or the Citrix-managed network

@@ -96,12 +96,7 @@ func (u ConnectionUpdate) rangesChange() bool {
 // before it stay done.
 func (t *Tenant) UpdateConnection(ctx context.Context, name string, u ConnectionUpdate) (Connection, error) {
 	const op = "UpdateConnection"
-	if err := t.authorize(ctx, op, true); err != nil {
-		return Connection{}, err
-	}
-	t.mu.Lock()
-	c, err := t.lookupConn(op, name)
-	t.mu.Unlock()
+	c, err := t.authorizedConn(ctx, op, name)
 	if err != nil {
 		return Connection{}, err
 	}
@@ -525,12 +520,7 @@ func withPSK(s network.Spec, psk secret.Value) network.Spec {
 // deleted and created again.
 func (t *Tenant) RetryConnection(ctx context.Context, name string) (Connection, error) {
 	const op = "RetryConnection"
-	if err := t.authorize(ctx, op, true); err != nil {
-		return Connection{}, err
-	}
-	t.mu.Lock()
-	c, err := t.lookupConn(op, name)
-	t.mu.Unlock()
+	c, err := t.authorizedConn(ctx, op, name)
 	if err != nil {
 		return Connection{}, err
 	}
@@ -563,12 +553,7 @@ func (t *Tenant) RetryConnection(ctx context.Context, name string) (Connection, 
 // sessions, which the result's warnings say. Other kinds cannot be reset.
 func (t *Tenant) ResetConnection(ctx context.Context, name string) (Connection, error) {
 	const op = "ResetConnection"
-	if err := t.authorize(ctx, op, true); err != nil {
-		return Connection{}, err
-	}
-	t.mu.Lock()
-	c, err := t.lookupConn(op, name)
-	t.mu.Unlock()
+	c, err := t.authorizedConn(ctx, op, name)
 	if err != nil {
 		return Connection{}, err
 	}

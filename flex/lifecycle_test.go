@@ -27,6 +27,28 @@ func (g *holdPoint) hold() {
 	<-g.open
 }
 
+// failHeld is a Put hook that holds the first VM Put of catalog name at
+// g, then fails every VM Put of the catalog.
+func failHeld(g *holdPoint, name string) func(flex.Resource) error {
+	return func(r flex.Resource) error {
+		if vm, ok := r.(*flex.VirtualMachine); ok && vm.ID.ResourceGroup == catGroup(name) {
+			g.hold()
+			return &flex.Error{Kind: flex.ErrInvalid, Op: "Put", Object: vm.ID.String(), Err: errors.New("InternalError: injected")}
+		}
+		return nil
+	}
+}
+
+// holdDelete is a Delete hook that holds the deletion of id at g.
+func holdDelete(g *holdPoint, id flex.ResourceID) func(flex.ResourceID) error {
+	return func(got flex.ResourceID) error {
+		if got == id {
+			g.hold()
+		}
+		return nil
+	}
+}
+
 // catGroupID is the resource group of a catalog of tenant t1 in Sub1.
 func catGroupID(name string) flex.ResourceID { return flex.GroupID("sub-1", catGroup(name)) }
 
@@ -84,12 +106,7 @@ func TestLocationGoesWithItsLastCatalog(t *testing.T) {
 			// ends.
 			g := newHold()
 			f.set(func(f *faults) {
-				f.del = func(id flex.ResourceID) error {
-					if id == catGroupID("Alpha") {
-						g.hold()
-					}
-					return nil
-				}
+				f.del = holdDelete(g, catGroupID("Alpha"))
 			})
 			done := make(chan error, 1)
 			go func() { done <- e.tn.DeleteCatalog(e.ctx, "Alpha", catAck("Alpha")) }()
@@ -114,13 +131,7 @@ func TestLocationGoesWithItsLastCatalog(t *testing.T) {
 			// fails: Bravo's creation is undone.
 			g := newHold()
 			f.set(func(f *faults) {
-				f.put = func(r flex.Resource) error {
-					if vm, ok := r.(*flex.VirtualMachine); ok && vm.ID.ResourceGroup == catGroup("Bravo") {
-						g.hold()
-						return &flex.Error{Kind: flex.ErrInvalid, Op: "Put", Object: vm.ID.String(), Err: errors.New("InternalError: injected")}
-					}
-					return nil
-				}
+				f.put = failHeld(g, "Bravo")
 			})
 			done := make(chan error, 1)
 			go func() { _, err := e.tn.CreateCatalog(e.ctx, b); done <- err }()
@@ -149,19 +160,8 @@ func TestLocationGoesWithItsLastCatalog(t *testing.T) {
 			// creation has failed and been undone.
 			put, del := newHold(), newHold()
 			f.set(func(f *faults) {
-				f.put = func(r flex.Resource) error {
-					if vm, ok := r.(*flex.VirtualMachine); ok && vm.ID.ResourceGroup == catGroup("Bravo") {
-						put.hold()
-						return &flex.Error{Kind: flex.ErrInvalid, Op: "Put", Object: vm.ID.String(), Err: errors.New("InternalError: injected")}
-					}
-					return nil
-				}
-				f.del = func(id flex.ResourceID) error {
-					if id == catGroupID("Alpha") {
-						del.hold()
-					}
-					return nil
-				}
+				f.put = failHeld(put, "Bravo")
+				f.del = holdDelete(del, catGroupID("Alpha"))
 			})
 			created := make(chan error, 1)
 			go func() { _, err := e.tn.CreateCatalog(e.ctx, b); created <- err }()
@@ -243,13 +243,7 @@ func TestLocationThatCannotGo(t *testing.T) {
 		// location then cannot go.
 		g := newHold()
 		f.set(func(f *faults) {
-			f.put = func(r flex.Resource) error {
-				if vm, ok := r.(*flex.VirtualMachine); ok && vm.ID.ResourceGroup == catGroup("Bravo") {
-					g.hold()
-					return &flex.Error{Kind: flex.ErrInvalid, Op: "Put", Object: vm.ID.String(), Err: errors.New("InternalError: injected")}
-				}
-				return nil
-			}
+			f.put = failHeld(g, "Bravo")
 			refuse(f, locGroup)
 		})
 		done := make(chan error, 1)

@@ -222,18 +222,11 @@ func (t *Tenant) deleteMachine(ctx context.Context, c *catalogObj, m *machineObj
 func (t *Tenant) AddUsers(ctx context.Context, catalogName string, ps ...catalog.Principal) (Catalog, error) {
 	const op = "AddUsers"
 	obj := fmt.Sprintf("catalog %q", catalogName)
-	if err := t.authorize(ctx, op, true); err != nil {
-		return Catalog{}, err
-	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	c, err := t.catalog(op, catalogName)
+	c, err := t.changingCatalog(ctx, op, catalogName, "adding users")
 	if err != nil {
 		return Catalog{}, err
 	}
-	if err := c.status.CheckChange("adding users"); err != nil {
-		return Catalog{}, wrap(op, obj, err)
-	}
+	defer t.mu.Unlock()
 	set := c.principals.Clone()
 	if _, err := set.Add(ps...); err != nil {
 		return Catalog{}, &Error{Kind: ErrInvalid, Op: op, Object: obj, Err: err}
@@ -289,18 +282,11 @@ func (t *Tenant) assigned(c *catalogObj, user string) bool {
 func (t *Tenant) RemoveUsers(ctx context.Context, catalogName string, ps ...catalog.Principal) (Catalog, error) {
 	const op = "RemoveUsers"
 	obj := fmt.Sprintf("catalog %q", catalogName)
-	if err := t.authorize(ctx, op, true); err != nil {
-		return Catalog{}, err
-	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	c, err := t.catalog(op, catalogName)
+	c, err := t.changingCatalog(ctx, op, catalogName, "removing users")
 	if err != nil {
 		return Catalog{}, err
 	}
-	if err := c.status.CheckChange("removing users"); err != nil {
-		return Catalog{}, wrap(op, obj, err)
-	}
+	defer t.mu.Unlock()
 	set := c.principals.Clone()
 	for _, p := range ps {
 		if !set.Remove(p) {
@@ -335,22 +321,37 @@ func (t *Tenant) RemoveApp(ctx context.Context, catalogName, name string) (Catal
 	})
 }
 
+// changingCatalog authorizes the write operation op (ADM-1), locks t.mu
+// and returns the named catalog when it accepts a change now (CAT-6: no
+// other operation holds it); what names the change in the refusal. On
+// success t.mu stays locked, for the caller to unlock; on error it is not.
+func (t *Tenant) changingCatalog(ctx context.Context, op, name, what string) (*catalogObj, error) {
+	if err := t.authorize(ctx, op, true); err != nil {
+		return nil, err
+	}
+	t.mu.Lock()
+	c, err := t.catalog(op, name)
+	if err == nil {
+		if cerr := c.status.CheckChange(what); cerr != nil {
+			err = wrap(op, fmt.Sprintf("catalog %q", name), cerr)
+		}
+	}
+	if err != nil {
+		t.mu.Unlock()
+		return nil, err
+	}
+	return c, nil
+}
+
 // changeApps applies change to a copy of a catalog's apps and keeps it
 // when it succeeds.
 func (t *Tenant) changeApps(ctx context.Context, op, catalogName string, change func(*catalog.Apps) error) (Catalog, error) {
 	obj := fmt.Sprintf("catalog %q", catalogName)
-	if err := t.authorize(ctx, op, true); err != nil {
-		return Catalog{}, err
-	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	c, err := t.catalog(op, catalogName)
+	c, err := t.changingCatalog(ctx, op, catalogName, "changing apps")
 	if err != nil {
 		return Catalog{}, err
 	}
-	if err := c.status.CheckChange("changing apps"); err != nil {
-		return Catalog{}, wrap(op, obj, err)
-	}
+	defer t.mu.Unlock()
 	apps := c.apps.Clone()
 	if err := change(&apps); err != nil {
 		if KindOf(err) == nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/daasflex/daasflex/catalog"
 	"github.com/daasflex/daasflex/fake"
 	"github.com/daasflex/daasflex/flex"
+	"github.com/daasflex/daasflex/flex/flextest"
 	"github.com/daasflex/daasflex/image"
 	"github.com/daasflex/daasflex/naming"
 	"github.com/daasflex/daasflex/network"
@@ -264,70 +265,6 @@ func (r *mdlRandom) Read(p []byte) (int, error) {
 	return r.rnd.Read(p)
 }
 
-// mdlSwitch is the Tenant's provider: the tenant's view of the cloud, with
-// the fault plan of the current step in front of it, swapped between
-// steps.
-type mdlSwitch struct {
-	mu  sync.RWMutex
-	cur flex.Provider
-}
-
-func (s *mdlSwitch) set(p flex.Provider) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.cur = p
-}
-
-func (s *mdlSwitch) p() flex.Provider {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.cur
-}
-
-func (s *mdlSwitch) Put(ctx context.Context, r flex.Resource) (flex.Resource, error) {
-	return s.p().Put(ctx, r)
-}
-
-func (s *mdlSwitch) Get(ctx context.Context, id flex.ResourceID) (flex.Resource, error) {
-	return s.p().Get(ctx, id)
-}
-
-func (s *mdlSwitch) Delete(ctx context.Context, id flex.ResourceID) error {
-	return s.p().Delete(ctx, id)
-}
-
-func (s *mdlSwitch) List(ctx context.Context, f flex.Filter) ([]flex.Resource, error) {
-	return s.p().List(ctx, f)
-}
-
-func (s *mdlSwitch) ResetVPNGateway(ctx context.Context, gw flex.ResourceID) error {
-	return s.p().ResetVPNGateway(ctx, gw)
-}
-
-func (s *mdlSwitch) Power(ctx context.Context, vm flex.ResourceID, a flex.PowerAction) error {
-	return s.p().Power(ctx, vm, a)
-}
-
-func (s *mdlSwitch) RestoreSnapshot(ctx context.Context, vm, snap flex.ResourceID) error {
-	return s.p().RestoreSnapshot(ctx, vm, snap)
-}
-
-func (s *mdlSwitch) GrantDiskAccess(ctx context.Context, disk flex.ResourceID, d time.Duration) (secret.Value, error) {
-	return s.p().GrantDiskAccess(ctx, disk, d)
-}
-
-func (s *mdlSwitch) RotateKey(ctx context.Context, key flex.ResourceID) (flex.Key, error) {
-	return s.p().RotateKey(ctx, key)
-}
-
-func (s *mdlSwitch) ErrorAs(err error, target any) bool { return s.p().ErrorAs(err, target) }
-
-// Unwrap returns the provider calls go to now, so that fault rules that
-// need the cloud's state (Stuck) reach it.
-func (s *mdlSwitch) Unwrap() flex.Provider { return s.p() }
-
-var _ flex.Provider = (*mdlSwitch)(nil)
-
 // mdlEnv is the world of one rapid check: the cloud, the Tenant on it, and
 // what the Tenant logs.
 type mdlEnv struct {
@@ -335,8 +272,8 @@ type mdlEnv struct {
 	cloud *fake.Cloud
 	clock *fake.Clock
 	view  *fake.View
-	sw    *mdlSwitch
-	rec   *fake.Recorder // every call the Tenant makes, faulted or not
+	sw    *flextest.Switch // the tenant's view, with the current step's faults in front
+	rec   *fake.Recorder   // every call the Tenant makes, faulted or not
 	tn    *flex.Tenant
 	log   *mdlLog
 }
@@ -362,7 +299,7 @@ func mdlNewEnv(t *rapid.T, workers int) *mdlEnv {
 		}
 	}
 	e.view = e.cloud.Scope(mdlTenantID)
-	e.sw = &mdlSwitch{cur: e.view}
+	e.sw = flextest.NewSwitch(e.view)
 	e.rec = fake.Record(e.sw)
 	logger := slog.New(slog.NewJSONHandler(e.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	e.tn = flex.NewTenant(e.rec,

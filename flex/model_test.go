@@ -316,7 +316,7 @@ func (s *mdlState) step(rt *rapid.T, name string, d mdlDraw) {
 	}
 	x := s.faults(rt)
 	views, err := c.run(s.env.ctx)
-	s.env.sw.set(s.env.view)
+	s.env.sw.Set(s.env.view)
 	s.stats.fired(x.plan)
 	s.seen = append(s.seen, views...)
 	if err != nil {
@@ -359,7 +359,7 @@ func (s *mdlState) concurrently(rt *rapid.T) {
 		// operations' deletions overlap.
 		if x.plan == nil {
 			x.plan = fake.NewPlan()
-			s.env.sw.set(fake.WithFaults(s.env.view, x.plan))
+			s.env.sw.Set(fake.WithFaults(s.env.view, x.plan))
 		}
 		x.plan.On(fake.Delete, flex.TypeResourceGroup).Delay(5 * time.Millisecond)
 		rt.Logf("faults: %v", x.plan)
@@ -376,7 +376,7 @@ func (s *mdlState) concurrently(rt *rapid.T) {
 	}
 	close(start)
 	wg.Wait()
-	s.env.sw.set(s.env.view)
+	s.env.sw.Set(s.env.view)
 	s.stats.fired(x.plan)
 	for i, c := range calls {
 		rt.Logf("at once: %s: %v", c.desc, mdlOutcome(errs[i]))
@@ -509,7 +509,7 @@ func (s *mdlState) faults(rt *rapid.T) mdlExpect {
 	}
 	if plan != nil {
 		rt.Logf("faults: %v", plan)
-		s.env.sw.set(fake.WithFaults(s.env.view, plan))
+		s.env.sw.Set(fake.WithFaults(s.env.view, plan))
 	}
 	x.plan = plan
 	return x

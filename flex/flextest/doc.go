@@ -53,7 +53,8 @@
 //
 // NewTenant returns a flex.Tenant on the in-memory cloud (package fake)
 // with a manual clock and a subscription, in one call; WithFaults puts a
-// fault plan under it. AssertNoOrphans checks that every cloud resource
+// fault plan under it, and Switch lets a test of its own make change the
+// provider under a Tenant between steps. AssertNoOrphans checks that every cloud resource
 // tagged for the tenant belongs to a live Flex object, AssertLimitsHold that
 // the tenant's usage keeps its limits, and AssertNoSecretLeak that no
 // secret shows in what values print or encode; each reports with go-cmp

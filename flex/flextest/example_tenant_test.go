@@ -1,6 +1,7 @@
 package flextest_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -144,4 +145,27 @@ func ExampleImportRequirement_String() {
 func ExampleSchemeInput_String() {
 	fmt.Println(flextest.SchemeInput{Text: "PC-GW##", Kind: 0})
 	// Output: "PC-GW##" (Digits)
+}
+
+func ExampleSwitch() {
+	ctx := context.Background()
+	view := fake.New().Scope("t1")
+	sw := flextest.NewSwitch(view)
+	tn := flex.NewTenant(sw, flex.WithID("t1"))
+	spec := flex.SubscriptionSpec{Name: "Sub1", AzureID: "5b000001-0000-4000-8000-000000000001"}
+
+	// Resource groups cannot be made for now.
+	plan := fake.NewPlan()
+	plan.On(fake.Put, flex.TypeResourceGroup).Fail(flex.ErrInvalid)
+	sw.Set(fake.WithFaults(view, plan))
+	_, err := tn.AddSubscription(ctx, spec)
+	fmt.Println("with the fault:", errors.Is(err, flex.ErrInvalid))
+
+	// And now they can, for the same Tenant.
+	sw.Set(view)
+	_, err = tn.AddSubscription(ctx, spec)
+	fmt.Println("without:", err)
+	// Output:
+	// with the fault: true
+	// without: <nil>
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/daasflex/daasflex/fake"
 	"github.com/daasflex/daasflex/flex"
 	"github.com/daasflex/daasflex/ipam"
-	"github.com/daasflex/daasflex/secret"
 )
 
 // TB is what the helpers need of a test. *testing.T, *testing.B,
@@ -106,7 +105,7 @@ func NewTenant(t TB, opts ...Option) (*flex.Tenant, *fake.Cloud, *fake.Clock) {
 	clock := fake.NewClock(c.start)
 	cloud := fake.New(append([]fake.Option{fake.WithClock(clock)}, c.cloud...)...)
 	view := cloud.Scope(c.id)
-	sw := &switchProvider{cur: view}
+	sw := NewSwitch(view)
 	fopts := append([]flex.Option{flex.WithClock(clock.Now), flex.WithRandom(newSeeded(c.id))}, c.flex...)
 	fopts = append(fopts, flex.WithID(c.id))
 	tn := flex.NewTenant(sw, fopts...)
@@ -115,7 +114,7 @@ func NewTenant(t TB, opts ...Option) (*flex.Tenant, *fake.Cloud, *fake.Clock) {
 		t.Fatalf("flextest.NewTenant: adding subscription %q: %v", spec.Name, err)
 	}
 	if c.faults != nil {
-		sw.set(fake.WithFaults(view, c.faults))
+		sw.Set(fake.WithFaults(view, c.faults))
 	}
 	return tn, cloud, clock
 }
@@ -146,68 +145,6 @@ func (s *seeded) Read(p []byte) (int, error) {
 	defer s.mu.Unlock()
 	return s.rnd.Read(p)
 }
-
-// switchProvider passes calls to its Provider, which NewTenant replaces
-// with a faulty one once the setup is done.
-type switchProvider struct {
-	mu  sync.RWMutex
-	cur flex.Provider
-}
-
-func (s *switchProvider) set(p flex.Provider) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.cur = p
-}
-
-func (s *switchProvider) p() flex.Provider {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.cur
-}
-
-// Unwrap returns the provider calls go to now.
-func (s *switchProvider) Unwrap() flex.Provider { return s.p() }
-
-func (s *switchProvider) Put(ctx context.Context, r flex.Resource) (flex.Resource, error) {
-	return s.p().Put(ctx, r)
-}
-
-func (s *switchProvider) Get(ctx context.Context, id flex.ResourceID) (flex.Resource, error) {
-	return s.p().Get(ctx, id)
-}
-
-func (s *switchProvider) Delete(ctx context.Context, id flex.ResourceID) error {
-	return s.p().Delete(ctx, id)
-}
-
-func (s *switchProvider) List(ctx context.Context, f flex.Filter) ([]flex.Resource, error) {
-	return s.p().List(ctx, f)
-}
-
-func (s *switchProvider) ResetVPNGateway(ctx context.Context, gw flex.ResourceID) error {
-	return s.p().ResetVPNGateway(ctx, gw)
-}
-
-func (s *switchProvider) Power(ctx context.Context, vm flex.ResourceID, a flex.PowerAction) error {
-	return s.p().Power(ctx, vm, a)
-}
-
-func (s *switchProvider) RestoreSnapshot(ctx context.Context, vm, snapshot flex.ResourceID) error {
-	return s.p().RestoreSnapshot(ctx, vm, snapshot)
-}
-
-func (s *switchProvider) GrantDiskAccess(ctx context.Context, disk flex.ResourceID, d time.Duration) (secret.Value, error) {
-	return s.p().GrantDiskAccess(ctx, disk, d)
-}
-
-func (s *switchProvider) RotateKey(ctx context.Context, key flex.ResourceID) (flex.Key, error) {
-	return s.p().RotateKey(ctx, key)
-}
-
-func (s *switchProvider) ErrorAs(err error, target any) bool { return s.p().ErrorAs(err, target) }
-
-var _ flex.Provider = (*switchProvider)(nil)
 
 // UsedSpace returns the address space in use in the tenant's subscription
 // named subscription: the Flex ranges of every connection there, the
