@@ -109,6 +109,12 @@ func (t *Tenant) parallel(ctx context.Context, p Progress, n int, fn func(ctx co
 	for range min(t.workers, n) {
 		wg.Go(func() {
 			for i := range next {
+				if work.Err() != nil {
+					// The feeder's select may hand out work after the
+					// cancellation (it picks at random among ready
+					// cases): none starts once the pool is cancelled.
+					continue
+				}
 				err := fn(work, i)
 				mu.Lock()
 				switch {

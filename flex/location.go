@@ -988,9 +988,16 @@ func (l *locationObj) updateDue(now time.Time) bool {
 
 // rollOutUpdate updates the location's connectors to its pending version
 // one at a time (RL-5): each is taken offline (Rebooting), restarted and
-// brought back before the next one goes. It returns what it did.
+// brought back before the next one goes. It returns what it did, or
+// nothing when another operation holds the location.
 func (t *Tenant) rollOutUpdate(ctx context.Context, l *locationObj) (string, error) {
 	t.mu.Lock()
+	if l.busy != "" || t.locations[fold(l.name)] != l {
+		// Since it was found due, another operation took the location
+		// (or removed it); the update waits for a later run.
+		t.mu.Unlock()
+		return "", nil
+	}
 	version := l.pendingVer
 	l.busy = "updating connectors"
 	conns := slices.Clone(l.connectors)

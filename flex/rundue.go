@@ -121,7 +121,9 @@ func (t *Tenant) dueConnectorUpdates(ctx context.Context, now time.Time) ([]stri
 			errs = append(errs, err)
 			continue
 		}
-		ran = append(ran, s)
+		if s != "" {
+			ran = append(ran, s)
+		}
 	}
 	return ran, nil, errors.Join(errs...)
 }
