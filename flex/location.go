@@ -676,6 +676,25 @@ func (t *Tenant) connectorOf(op, location, name string) (*locationObj, *connecto
 	return nil, nil, Errorf(ErrNotFound, op, fmt.Sprintf("connector %q", name), "resource location %q has no connector named %q", l.name, name)
 }
 
+// lockConnector takes t.mu and returns the named connector of a location
+// for op, with the object name its errors use; it refuses one that is busy
+// with another operation. On error t.mu is not held.
+func (t *Tenant) lockConnector(op, location, connector string) (*locationObj, *connectorObj, string, error) {
+	t.mu.Lock()
+	l, c, err := t.connectorOf(op, location, connector)
+	if err != nil {
+		t.mu.Unlock()
+		return nil, nil, "", err
+	}
+	obj := fmt.Sprintf("connector %q", c.name)
+	if c.state == ConnectorRebooting || c.state == ConnectorDeleting || c.state == ConnectorProvisioning {
+		busyErr := Errorf(ErrBusy, op, obj, "the connector is %v; try again when it is done", c.state) // built under the lock: it reads fields others write
+		t.mu.Unlock()
+		return nil, nil, "", busyErr
+	}
+	return l, c, obj, nil
+}
+
 // RestartConnector restarts a Cloud Connector: it is offline (Rebooting)
 // until the restart is done (RL-4). Restarting one connector at a time is
 // recommended; restarting while another is offline draws a warning.
@@ -684,17 +703,9 @@ func (t *Tenant) RestartConnector(ctx context.Context, location, connector strin
 	if err := t.authorize(ctx, op, true); err != nil {
 		return ResourceLocation{}, err
 	}
-	t.mu.Lock()
-	l, c, err := t.connectorOf(op, location, connector)
+	l, c, obj, err := t.lockConnector(op, location, connector)
 	if err != nil {
-		t.mu.Unlock()
 		return ResourceLocation{}, err
-	}
-	obj := fmt.Sprintf("connector %q", c.name)
-	if c.state == ConnectorRebooting || c.state == ConnectorDeleting || c.state == ConnectorProvisioning {
-		busyErr := Errorf(ErrBusy, op, obj, "the connector is %v; try again when it is done", c.state) // built under the lock: it reads fields others write
-		t.mu.Unlock()
-		return ResourceLocation{}, busyErr
 	}
 	var warns []network.Warning
 	for _, o := range l.connectors {
@@ -754,19 +765,11 @@ func (t *Tenant) DeleteConnector(ctx context.Context, location, connector string
 	if err := t.authorize(ctx, op, true); err != nil {
 		return err
 	}
-	t.mu.Lock()
-	l, c, err := t.connectorOf(op, location, connector)
+	l, c, obj, err := t.lockConnector(op, location, connector)
 	if err != nil {
-		t.mu.Unlock()
 		return err
 	}
-	obj := fmt.Sprintf("connector %q", c.name)
-	switch {
-	case c.state == ConnectorRebooting || c.state == ConnectorDeleting || c.state == ConnectorProvisioning:
-		busyErr := Errorf(ErrBusy, op, obj, "the connector is %v; try again when it is done", c.state) // built under the lock: it reads fields others write
-		t.mu.Unlock()
-		return busyErr
-	case c.state.Available():
+	if c.state.Available() {
 		others := 0
 		for _, o := range l.connectors {
 			if o != c && o.state.Available() {
