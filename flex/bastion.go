@@ -321,7 +321,7 @@ func (t *Tenant) provisionBastion(ctx context.Context, b *bastionObj, spec Basti
 	tags := t.tags(owner)
 	region := b.c.region
 	rg := &ResourceGroup{Meta: Meta{ID: rgID, Region: region, Tags: tags}}
-	if err := t.call(ctx, "Put", rg.ID, func(ctx context.Context) error { _, err := t.provider.Put(ctx, rg); return err }); err != nil {
+	if _, err := t.netPut(ctx, rg); err != nil {
 		return err
 	}
 	t.mu.Lock()
@@ -346,12 +346,8 @@ func (t *Tenant) provisionBastion(ctx context.Context, b *bastionObj, spec Basti
 		AdminUsername: spec.Username,
 		AdminPassword: spec.Password,
 	}
-	var got *VirtualMachine
-	if err := t.call(ctx, "Put", vm.ID, func(ctx context.Context) error {
-		var err error
-		got, err = PutAs(ctx, t.provider, vm)
-		return err
-	}); err != nil {
+	got, err := putAs(ctx, t, vm)
+	if err != nil {
 		return err
 	}
 	t.mu.Lock()

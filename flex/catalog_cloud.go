@@ -171,12 +171,7 @@ func (t *Tenant) putMachine(ctx context.Context, sz *sizer, vm *VirtualMachine) 
 			return nil, &Error{Kind: ErrCapacity, Op: "Put", Object: vm.ID.String(), Err: err}
 		}
 		vm.Size = size
-		var got *VirtualMachine
-		err = t.call(ctx, "Put", vm.ID, func(ctx context.Context) error {
-			var err error
-			got, err = PutAs(ctx, t.provider, vm)
-			return err
-		})
+		got, err := putAs(ctx, t, vm)
 		if err == nil {
 			return got, nil
 		}

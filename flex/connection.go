@@ -762,6 +762,18 @@ func (t *Tenant) netPut(ctx context.Context, r Resource) (Resource, error) {
 	return out, err
 }
 
+// putAs is netPut for a resource of a known type: it returns the resource
+// as the cloud now holds it.
+func putAs[T Resource](ctx context.Context, t *Tenant, r T) (T, error) {
+	var got T
+	err := t.call(ctx, "Put", r.Metadata().ID, func(ctx context.Context) error {
+		var err error
+		got, err = PutAs(ctx, t.provider, r)
+		return err
+	})
+	return got, err
+}
+
 func (t *Tenant) netGet(ctx context.Context, id ResourceID) (Resource, error) {
 	var out Resource
 	err := t.call(ctx, "Get", id, func(ctx context.Context) error {

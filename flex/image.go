@@ -580,7 +580,7 @@ func (t *Tenant) copyImage(ctx context.Context, o *imageObj, spec image.ImportSp
 		}
 	}
 	rg := &ResourceGroup{Meta: Meta{ID: t.imageGroup(o), Region: o.region, Tags: t.tags(o.owner())}}
-	if err := t.call(ctx, "Put", rg.ID, func(ctx context.Context) error { _, err := t.provider.Put(ctx, rg); return err }); err != nil {
+	if _, err := t.netPut(ctx, rg); err != nil {
 		return err
 	}
 	res := &Image{
@@ -590,7 +590,7 @@ func (t *Tenant) copyImage(ctx context.Context, o *imageObj, spec image.ImportSp
 		SourceURL:  sourceURL(spec.Source),
 		Key:        o.key,
 	}
-	if err := t.call(ctx, "Put", res.ID, func(ctx context.Context) error { _, err := t.provider.Put(ctx, res); return err }); err != nil {
+	if _, err := t.netPut(ctx, res); err != nil {
 		return err
 	}
 	t.mu.Lock()

@@ -159,7 +159,7 @@ func (t *Tenant) provisionBuilder(ctx context.Context, o *imageObj, c *connectio
 	rgID := t.imageGroup(o)
 	tags := t.tags(o.owner())
 	rg := &ResourceGroup{Meta: Meta{ID: rgID, Region: o.region, Tags: tags}}
-	if err := t.call(ctx, "Put", rg.ID, func(ctx context.Context) error { _, err := t.provider.Put(ctx, rg); return err }); err != nil {
+	if _, err := t.netPut(ctx, rg); err != nil {
 		return err
 	}
 
@@ -192,12 +192,8 @@ func (t *Tenant) provisionBuilder(ctx context.Context, o *imageObj, c *connectio
 		AdminUsername: spec.Username,
 		AdminPassword: spec.Password,
 	}
-	var got *VirtualMachine
-	if err := t.call(ctx, "Put", vm.ID, func(ctx context.Context) error {
-		var err error
-		got, err = PutAs(ctx, t.provider, vm)
-		return err
-	}); err != nil {
+	got, err := putAs(ctx, t, vm)
+	if err != nil {
 		return err
 	}
 
@@ -456,7 +452,7 @@ func (t *Tenant) captureBuilder(ctx context.Context, o *imageObj, b *builder) er
 		OS:         o.img.OS,
 		Source:     b.vm,
 	}
-	if err := t.call(ctx, "Put", res.ID, func(ctx context.Context) error { _, err := t.provider.Put(ctx, res); return err }); err != nil {
+	if _, err := t.netPut(ctx, res); err != nil {
 		return err
 	}
 	t.mu.Lock()

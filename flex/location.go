@@ -514,12 +514,7 @@ func (t *Tenant) createConnectors(ctx context.Context, op string, l *locationObj
 		co := &connectorObj{name: name, vm: vm.ID, zone: zones[i], size: vm.Size, state: ConnectorFailed,
 			version: connectorVersionInitial, health: "Unknown", proxy: p.proxy, subnet: pl.slots[i]}
 		tried[i] = co // each index is one worker's, read after parallel returns
-		var got *VirtualMachine
-		err := t.call(ctx, "Put", vm.ID, func(ctx context.Context) error {
-			var err error
-			got, err = PutAs(ctx, t.provider, vm)
-			return err
-		})
+		got, err := putAs(ctx, t, vm)
 		if err != nil {
 			return err
 		}

@@ -128,12 +128,8 @@ func (t *Tenant) snapshot(ctx context.Context, c *catalogObj, m *machineObj, s c
 		return nil, err
 	}
 	r := &Snapshot{Meta: Meta{ID: snapshotID(c, s.Machine, s.Name), Region: c.region, Tags: t.tags("catalog/" + c.name)}, Source: vm.OSDisk}
-	var got *Snapshot
-	if err := t.call(ctx, "Put", r.ID, func(ctx context.Context) error {
-		var err error
-		got, err = PutAs(ctx, t.provider, r)
-		return err
-	}); err != nil {
+	got, err := putAs(ctx, t, r)
+	if err != nil {
 		return nil, err
 	}
 	return &snapshotObj{s: s, id: r.ID, incremental: got.Incremental}, nil
