@@ -105,19 +105,25 @@ func (s KeySpec) Validate() error {
 var knownPEMTypes = []string{"PUBLIC KEY", "RSA PUBLIC KEY", "CERTIFICATE", "EC PRIVATE KEY",
 	"ENCRYPTED PRIVATE KEY", "OPENSSH PRIVATE KEY", "DSA PRIVATE KEY", "CERTIFICATE REQUEST"}
 
-// parseRSAKey parses an RSA private key in PEM or base64 DER (PKCS #1 or
-// PKCS #8) and returns its size in bits. Errors never quote the input
-// (SEC-1).
-func parseRSAKey(s string) (int, error) {
+// ParseRSAKey parses the material of a customer-managed key: an RSA
+// private key of 2048, 3072 or 4096 bits in PEM or base64 DER (PKCS #1 or
+// PKCS #8). Its errors are KEY-1 violations that never quote the material
+// (SEC-1). Providers use it to convert an imported key for their key vault.
+func ParseRSAKey(material secret.Value) (*rsa.PrivateKey, error) {
+	return parseRSAKey(material.Reveal())
+}
+
+// parseRSAKey is ParseRSAKey of the revealed material.
+func parseRSAKey(s string) (*rsa.PrivateKey, error) {
 	s = strings.TrimSpace(s)
 	var der []byte
 	if strings.HasPrefix(s, "-----BEGIN") {
 		block, rest := pem.Decode([]byte(s))
 		switch {
 		case block == nil:
-			return 0, rule.Errorf("KEY-1", "the key starts like PEM but is not valid PEM; want a \"RSA PRIVATE KEY\" or \"PRIVATE KEY\" block")
+			return nil, rule.Errorf("KEY-1", "the key starts like PEM but is not valid PEM; want a \"RSA PRIVATE KEY\" or \"PRIVATE KEY\" block")
 		case strings.TrimSpace(string(rest)) != "":
-			return 0, rule.Errorf("KEY-1", "the key has text after its PEM block; give one key")
+			return nil, rule.Errorf("KEY-1", "the key has text after its PEM block; give one key")
 		case block.Type != "RSA PRIVATE KEY" && block.Type != "PRIVATE KEY":
 			// Name the block's type only when it is a well-known one, so
 			// that no text of the input is ever echoed (SEC-1).
@@ -125,9 +131,9 @@ func parseRSAKey(s string) (int, error) {
 			if slices.Contains(knownPEMTypes, block.Type) {
 				what = fmt.Sprintf("a PEM %q block", block.Type)
 			}
-			return 0, rule.Errorf("KEY-1", "the key is %s; want \"RSA PRIVATE KEY\" or \"PRIVATE KEY\" (the private key, which encrypts the disks' keys)", what)
+			return nil, rule.Errorf("KEY-1", "the key is %s; want \"RSA PRIVATE KEY\" or \"PRIVATE KEY\" (the private key, which encrypts the disks' keys)", what)
 		case len(block.Headers) > 0:
-			return 0, rule.Errorf("KEY-1", "the key is an encrypted PEM block; give it decrypted")
+			return nil, rule.Errorf("KEY-1", "the key is an encrypted PEM block; give it decrypted")
 		}
 		der = block.Bytes
 	} else {
@@ -139,7 +145,7 @@ func parseRSAKey(s string) (int, error) {
 		}, s)
 		var err error
 		if der, err = base64.StdEncoding.DecodeString(compact); err != nil {
-			return 0, rule.Errorf("KEY-1", "the key is neither PEM nor base64 DER; want an RSA private key in one of them")
+			return nil, rule.Errorf("KEY-1", "the key is neither PEM nor base64 DER; want an RSA private key in one of them")
 		}
 	}
 	var key *rsa.PrivateKey
@@ -148,17 +154,17 @@ func parseRSAKey(s string) (int, error) {
 	} else if k, err := x509.ParsePKCS8PrivateKey(der); err == nil {
 		rk, ok := k.(*rsa.PrivateKey)
 		if !ok {
-			return 0, rule.Errorf("KEY-1", "the key is a %s key; want an RSA key", keyAlgorithm(k))
+			return nil, rule.Errorf("KEY-1", "the key is a %s key; want an RSA key", keyAlgorithm(k))
 		}
 		key = rk
 	} else {
-		return 0, rule.Errorf("KEY-1", "the key is not an RSA private key (PKCS #1 or PKCS #8); a public key or a certificate cannot be used")
+		return nil, rule.Errorf("KEY-1", "the key is not an RSA private key (PKCS #1 or PKCS #8); a public key or a certificate cannot be used")
 	}
 	switch bits := key.N.BitLen(); bits {
 	case 2048, 3072, 4096:
-		return bits, nil
+		return key, nil
 	default:
-		return 0, rule.Errorf("KEY-1", "the RSA key is %d bits; want 2048, 3072 or 4096", bits)
+		return nil, rule.Errorf("KEY-1", "the RSA key is %d bits; want 2048, 3072 or 4096", bits)
 	}
 }
 

@@ -25,9 +25,9 @@ func FuzzParseRSAKey(f *testing.F) {
 	f.Add("SECRETMARKER")
 	f.Add("")
 	f.Fuzz(func(t *testing.T, s string) {
-		bits, err := parseRSAKey(s)
+		key, err := parseRSAKey(s)
 		if err == nil {
-			if bits != 2048 && bits != 3072 && bits != 4096 {
+			if bits := key.N.BitLen(); bits != 2048 && bits != 3072 && bits != 4096 {
 				t.Fatalf("accepted a %d-bit key", bits)
 			}
 			return

@@ -7,9 +7,8 @@ import (
 	"encoding/pem"
 	"errors"
 	"math/big"
-	"strings"
-	"unicode"
 
+	"github.com/daasflex/daasflex/flex"
 	"github.com/daasflex/daasflex/secret"
 )
 
@@ -30,40 +29,12 @@ type JWK struct {
 
 func b64(i *big.Int) string { return base64.RawURLEncoding.EncodeToString(i.Bytes()) }
 
-// JWKOf converts an RSA private key in PEM or base64 DER, PKCS #1 or
-// PKCS #8, to a JWK. Errors never quote the key (SEC-1).
+// JWKOf converts a customer-managed key's material (see flex.ParseRSAKey)
+// to a JWK. Errors never quote the key (SEC-1).
 func JWKOf(material secret.Value) (*JWK, error) {
-	s := strings.TrimSpace(material.Reveal())
-	var der []byte
-	if strings.HasPrefix(s, "-----BEGIN") {
-		block, _ := pem.Decode([]byte(s))
-		if block == nil {
-			return nil, errors.New("the key is not valid PEM")
-		}
-		der = block.Bytes
-	} else {
-		compact := strings.Map(func(r rune) rune {
-			if unicode.IsSpace(r) {
-				return -1
-			}
-			return r
-		}, s)
-		var err error
-		if der, err = base64.StdEncoding.DecodeString(compact); err != nil {
-			return nil, errors.New("the key is neither PEM nor base64 DER")
-		}
-	}
-	var k *rsa.PrivateKey
-	if pk, err := x509.ParsePKCS1PrivateKey(der); err == nil {
-		k = pk
-	} else if any, err := x509.ParsePKCS8PrivateKey(der); err == nil {
-		rk, ok := any.(*rsa.PrivateKey)
-		if !ok {
-			return nil, errors.New("the key is not an RSA key")
-		}
-		k = rk
-	} else {
-		return nil, errors.New("the key is not an RSA private key in PKCS #1 or PKCS #8")
+	k, err := flex.ParseRSAKey(material)
+	if err != nil {
+		return nil, err
 	}
 	k.Precompute()
 	if len(k.Primes) != 2 {
