@@ -20,21 +20,10 @@ import (
 // where m calls of Add would each search and shift.
 func (s *Space) AddAll(entries ...Entry) error {
 	var l, inUse rule.List
-	// IPv4 entries become integers holding the address, the inverted
-	// host bits and the position, to radix sort (many times faster than
-	// sorting structs with a comparison function); IPv6 entries, and all
-	// entries of an enormous list, are sorted as structs.
-	packed := len(entries) < packedLimit
-	var keys4 []uint64
-	var owner4 []uint32 // by position
-	var news [2][]bulkEntry
-	if packed {
-		keys4 = make([]uint64, 0, len(entries))
-		owner4 = make([]uint32, len(entries))
-	}
+	var news [2][]bulkEntry // IPv4, IPv6
+	news[0] = make([]bulkEntry, 0, len(entries))
 	var names []string // the owners, each once
 	ids := map[string]uint32{}
-	prev, prevID := "", uint32(0)
 	for i, e := range entries {
 		if err := checkPrefix("add", e.Prefix); err != nil {
 			l.Append(fmt.Errorf("entry %d (%s): %w", i+1, e, err))
@@ -46,36 +35,18 @@ func (s *Space) AddAll(entries ...Entry) error {
 				addOverlap(&inUse, e, o)
 			}
 		}
-		id := prevID
-		if len(names) == 0 || e.Owner != prev {
-			var ok bool
-			if id, ok = ids[e.Owner]; !ok {
-				id = uint32(len(names))
-				ids[e.Owner] = id
-				names = append(names, e.Owner)
-			}
-			prev, prevID = e.Owner, id
+		id, ok := ids[e.Owner]
+		if !ok {
+			id = uint32(len(names))
+			ids[e.Owner] = id
+			names = append(names, e.Owner)
 		}
 		a := e.Prefix.Addr()
-		host := uint8(a.BitLen() - e.Prefix.Bits())
-		if a.Is4() && packed {
-			keys4 = append(keys4, toU128(a).lo<<32|uint64(255-host)<<24|uint64(i))
-			owner4[i] = id
-			continue
-		}
 		fam := 0
 		if !a.Is4() {
 			fam = 1
 		}
-		news[fam] = append(news[fam], bulkEntry{first: toU128(a), host: host, owner: id, i: i})
-	}
-	if packed {
-		radixSort(keys4, 24)
-		news[0] = make([]bulkEntry, len(keys4))
-		for j, k := range keys4 {
-			i := int(k & (1<<24 - 1)) // the position, below packedLimit
-			news[0][j] = bulkEntry{first: u128{0, k >> 32}, host: 255 - uint8(k>>24), owner: owner4[i], i: i}
-		}
+		news[fam] = append(news[fam], bulkEntry{first: toU128(a), host: uint8(a.BitLen() - e.Prefix.Bits()), owner: id, i: i})
 	}
 	sortBulk(news[0])
 	sortBulk(news[1])
@@ -94,7 +65,7 @@ func (s *Space) AddAll(entries ...Entry) error {
 	return nil
 }
 
-// packedLimit is the number of entries from which AddAll cannot pack an
+// packedLimit is the number of entries from which sortBulk cannot pack an
 // IPv4 entry's position into 24 bits of its sort key.
 var packedLimit = 1 << 24
 

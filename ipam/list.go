@@ -50,25 +50,8 @@ type chunk struct {
 // pos is the position of an entry: chunk c, index i in that chunk.
 type pos struct{ c, i int }
 
-// upperBound64 returns the index of the first key greater than k, without
-// branches that depend on the keys.
-func upperBound64(keys []uint64, k uint64) int {
-	n := len(keys)
-	if n == 0 {
-		return 0
-	}
-	base := 0
-	for n > 1 {
-		half := n >> 1
-		_, less := bits.Sub64(k, keys[base+half], 0)
-		base += half * int(less^1)
-		n -= half
-	}
-	_, less := bits.Sub64(k, keys[base], 0)
-	return base + int(less^1)
-}
-
-// upperBoundChunk is upperBound64 for the keys of one chunk (at most
+// upperBoundChunk returns the index of the first key greater than k among
+// the keys of one chunk (at most
 // maxChunk). It compares k with every eighth key, then with the eight keys
 // of the block that holds the answer: the comparisons of each round are
 // independent, so the processor overlaps their loads, where a binary
@@ -100,34 +83,39 @@ func upperBoundIn(keys []uint64, start int, k uint64) int {
 }
 
 // floorLast is floor that also returns the last address of the entry it
-// finds. For a list of one-half keys it reads the host bits of the block
+// finds.
+func (l *list) floorLast(k u128) (pos, u128, bool) {
+	if !l.wide && k.hi == 0 {
+		return l.floorNarrow(k.lo)
+	}
+	p, ok := l.floor(k)
+	if !ok {
+		return p, u128{}, false
+	}
+	return p, l.lastAddr(p), true
+}
+
+// floorNarrow is floorLast in a list whose keys have no high half (the
+// common case, IPv4 among others). It reads the host bits of the block
 // the key search settles on while comparing its keys, so that the two
 // loads overlap.
-func (l *list) floorLast(k u128) (pos, u128, bool) {
-	if l.wide || k.hi != 0 {
-		p, ok := l.floor(k)
-		if !ok {
-			return p, u128{}, false
-		}
-		return p, l.lastAddr(p), true
-	}
-	c := upperBoundWide(l.firstLo, k.lo) - 1
+func (l *list) floorNarrow(k uint64) (pos, u128, bool) {
+	c := upperBoundWide(l.firstLo, k) - 1
 	if c < 0 {
 		return pos{}, u128{}, false
 	}
 	ch := l.chunks[c]
 	keys := ch.lo[:ch.n]
-	start := blockOf(keys, k.lo)
+	start := blockOf(keys, k)
 	hosts := binary.LittleEndian.Uint64(ch.hosts[start : start+8])
-	i := upperBoundIn(keys, start, k.lo)
 	// The floor is in the block: its first key is at most k (the first
 	// key of the chunk, or a key blockOf counted).
-	i--
+	i := upperBoundIn(keys, start, k) - 1
 	host := uint8(hosts >> (8 * (i - start)))
 	return pos{c, i}, u128{0, keys[i]}.or(ones(int(host))), true
 }
 
-// upperBoundWide is upperBound64 for longer key lists: binary search
+// upperBoundWide is upperBoundChunk for longer key lists: binary search
 // steps down to at most maxChunk keys, then upperBoundChunk.
 func upperBoundWide(keys []uint64, k uint64) int {
 	base, n := 0, len(keys)
@@ -141,7 +129,8 @@ func upperBoundWide(keys []uint64, k uint64) int {
 	return base + upperBoundChunk(keys[base:base+n], k)
 }
 
-// upperBound128 is upperBound64 for keys split into halves.
+// upperBound128 returns the index of the first key greater than k among
+// keys split into halves, without branches that depend on the keys.
 func upperBound128(his, los []uint64, k u128) int {
 	n := len(los)
 	if n == 0 {
@@ -161,15 +150,13 @@ func upperBound128(his, los []uint64, k u128) int {
 }
 
 // search returns the index of the first key greater than k among his and
-// los (his all zero unless the list is wide).
+// los in floor's cases other than floorNarrow's: a wide list, or a key
+// above every key of a narrow one.
 func (l *list) search(his, los []uint64, k u128) int {
-	switch {
-	case l.wide:
-		return upperBound128(his, los, k)
-	case k.hi != 0:
+	if !l.wide {
 		return len(los)
 	}
-	return upperBound64(los, k.lo)
+	return upperBound128(his, los, k)
 }
 
 func (l *list) key(p pos) u128 {
@@ -186,13 +173,8 @@ func (l *list) lastAddr(p pos) u128 {
 // floor returns the position of the greatest key ≤ k.
 func (l *list) floor(k u128) (pos, bool) {
 	if !l.wide && k.hi == 0 {
-		// The common case, IPv4 among others: keys of one half only.
-		c := upperBoundWide(l.firstLo, k.lo) - 1
-		if c < 0 {
-			return pos{}, false
-		}
-		ch := l.chunks[c]
-		return pos{c, upperBoundChunk(ch.lo[:ch.n], k.lo) - 1}, true
+		p, _, ok := l.floorNarrow(k.lo)
+		return p, ok
 	}
 	c := l.search(l.firstHi, l.firstLo, k) - 1
 	if c < 0 {

@@ -41,8 +41,5 @@ func TestUpperBounds(t *testing.T) {
 				t.Fatalf("upperBoundChunk(%v, %d) = %d, want %d", keys, k, got, want)
 			}
 		}
-		if got := upperBound64(keys, k); got != want {
-			t.Fatalf("upperBound64(%v, %d) = %d, want %d", keys, k, got, want)
-		}
 	})
 }
