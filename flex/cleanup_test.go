@@ -250,15 +250,7 @@ func TestLostVMThatCannotBeRemovedIsRecorded(t *testing.T) {
 // RestoreSnapshot that CAT-13 explains carries a CAT-13 violation, which
 // rule.Has finds, in the operation's *flex.Error of the right kind.
 func TestRestoreSnapshotRefusalsNameCAT13(t *testing.T) {
-	f := fltNew(t)
-	spec := catStatic("Desk", 2)
-	spec.Subscription = flexSub
-	if _, err := f.tn.CreateCatalog(f.ctx, spec); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.tn.TakeSnapshot(f.ctx, "Desk", "Des-0001", "before_patch"); err != nil {
-		t.Fatal(err)
-	}
+	f := fltSnapshotted(t)
 	check := func(t *testing.T, err error, op string, kind error) {
 		t.Helper()
 		fe, ok := err.(*flex.Error)

@@ -464,9 +464,10 @@ func TestNET12StuckProvisioning(t *testing.T) {
 	flextest.AssertNoOrphans(t, f.cloud, f.tn)
 }
 
-// TestCAT13FailedRestoreRetried: the first restore of a snapshot fails in
-// the cloud, after holding the machine for a while.
-func TestCAT13FailedRestoreRetried(t *testing.T) {
+// fltSnapshotted returns a fixture with the static catalog "Desk" of two
+// machines and the snapshot "before_patch" of Des-0001.
+func fltSnapshotted(t *testing.T) *fltEnv {
+	t.Helper()
 	f := fltNew(t)
 	spec := catStatic("Desk", 2)
 	spec.Subscription = flexSub
@@ -476,6 +477,13 @@ func TestCAT13FailedRestoreRetried(t *testing.T) {
 	if _, err := f.tn.TakeSnapshot(f.ctx, "Desk", "Des-0001", "before_patch"); err != nil {
 		t.Fatal(err)
 	}
+	return f
+}
+
+// TestCAT13FailedRestoreRetried: the first restore of a snapshot fails in
+// the cloud, after holding the machine for a while.
+func TestCAT13FailedRestoreRetried(t *testing.T) {
+	f := fltSnapshotted(t)
 	snaps := f.find("catalog/Desk", flex.TypeSnapshot)
 	if len(snaps) != 1 {
 		t.Fatalf("snapshots: %v; want one", ids(snaps))
